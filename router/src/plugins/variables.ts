@@ -1,0 +1,62 @@
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  type VariableDefinitionNode,
+} from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import type { GraphQLSchema } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { DateScalar, DateTimeScalar, DecimalScalar } from '#shared';
+import { RouterErrorCode } from '../errors.js';
+
+const SCALARS = new Map([DecimalScalar, DateTimeScalar, DateScalar].map((s) => [s.name, s]));
+
+/**
+ * The supergraph's API schema knows custom scalars by name only. For checking variables the
+ * router swaps in the real definitions, so a float sent as a Decimal is refused here, before
+ * any subgraph is called. Execution still uses the gateway's own schema.
+ */
+const coercionSchemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
+
+function coercionSchemaFor(schema: GraphQLSchema): GraphQLSchema {
+  let mapped = coercionSchemas.get(schema);
+  if (!mapped) {
+    mapped = mapSchema(schema, {
+      [MapperKind.SCALAR_TYPE]: (type) => SCALARS.get(type.name) ?? type,
+    });
+    coercionSchemas.set(schema, mapped);
+  }
+  return mapped;
+}
+
+/**
+ * Coerces variables before the gateway plans anything. Apollo's gateway reports bad variables
+ * as bare errors in a 200 response; GraphQL-over-HTTP calls them request errors, so they are
+ * answered here with 400 and BAD_USER_INPUT, naming the variable.
+ */
+export function useVariableCoercion(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName ?? undefined);
+      const definitions: readonly VariableDefinitionNode[] = operation?.variableDefinitions ?? [];
+      if (definitions.length === 0) return;
+
+      const schema = coercionSchemaFor(args.schema);
+      const coerced = getVariableValues(schema, definitions, args.variableValues ?? {}, {
+        maxErrors: 20,
+      });
+      if (!coerced.errors) return;
+
+      setResultAndStopExecution({
+        errors: coerced.errors.map(
+          (error) =>
+            new GraphQLError(error.message, {
+              nodes: error.nodes,
+              extensions: { code: RouterErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+            }),
+        ),
+      });
+    },
+  };
+}

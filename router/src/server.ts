@@ -1,0 +1,104 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { useApolloFederation } from '@envelop/apollo-federation';
+import type { ApolloGateway } from '@apollo/gateway';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { REQUEST_ID_HEADER, type Logger, type RunningHost } from '#shared';
+import type { Authenticator } from './auth.js';
+import type { RouterContext } from './context.js';
+import { useVariableCoercion } from './plugins/variables.js';
+
+export interface RouterServerOptions {
+  gateway: ApolloGateway;
+  authenticate: Authenticator;
+  logger: Logger;
+  port: number;
+  host?: string;
+  /** Hide unexpected error messages from clients. Default true. */
+  maskErrors?: boolean;
+}
+
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** `/healthz` and `/readyz`, answered before GraphQL handling starts. */
+function useProbes(isReady: () => boolean): Plugin {
+  return {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/healthz') {
+        endResponse(Response.json({ status: 'ok' }));
+      } else if (url.pathname === '/readyz') {
+        const ready = isReady();
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({ ready, checks: { supergraph: ready ? 'ok' : 'loading' } }),
+            {
+              status: ready ? 200 : 503,
+              headers: { 'content-type': 'application/json' },
+            },
+          ),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * The router's request pipeline: GraphQL-over-HTTP by Yoga, execution by Apollo's gateway
+ * through the envelop federation plugin. Later stages (persisted operations, response cache,
+ * subscriptions) plug into the same envelop pipeline.
+ */
+export async function startRouterServer(options: RouterServerOptions): Promise<RunningHost> {
+  const { gateway, authenticate, logger, port, host = '0.0.0.0', maskErrors = true } = options;
+  await gateway.load();
+  let draining = false;
+
+  const yoga = createYoga<Record<string, unknown>, RouterContext>({
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: false,
+    healthCheckEndpoint: '/healthz',
+    maskedErrors: maskErrors,
+    logging: {
+      debug: (...args) => logger.debug({ detail: args.slice(1) }, String(args[0])),
+      info: (...args) => logger.info({ detail: args.slice(1) }, String(args[0])),
+      warn: (...args) => logger.warn({ detail: args.slice(1) }, String(args[0])),
+      error: (...args) => logger.error({ detail: args.slice(1) }, String(args[0])),
+    },
+    plugins: [
+      useProbes(() => !draining),
+      useVariableCoercion(),
+      useApolloFederation({ gateway, logger }),
+    ],
+    async context({ request }) {
+      const incoming = request.headers.get(REQUEST_ID_HEADER);
+      const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const identity = await authenticate(request.headers.get('authorization'));
+      return { requestId, identity, log: logger.child({ requestId, userId: identity?.userId }) };
+    },
+  });
+
+  const server: Server = createServer(yoga);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+
+  return {
+    port: bound,
+    url: `http://127.0.0.1:${bound}/graphql`,
+    async close() {
+      draining = true;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await gateway.stop();
+    },
+  };
+}

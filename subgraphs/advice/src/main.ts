@@ -1,0 +1,23 @@
+import { runSubgraph } from '#shared';
+import { migrations } from '../migrations/index.js';
+import { seedAdvice } from '../seeds/index.js';
+import { loadAdviceConfig } from './config.js';
+import { startAdviceServer } from './server.js';
+
+await runSubgraph({
+  name: 'advice',
+  loadConfig: () => loadAdviceConfig(),
+  port: (config) => config.ADVICE_PORT,
+  migrations,
+  seed: (db) => seedAdvice(db),
+  start: ({ db, logger, config, port }) =>
+    startAdviceServer({
+      db,
+      logger,
+      port,
+      host: config.HOST,
+      identitySecret: config.INTERNAL_IDENTITY_SECRET,
+      marketUrl: config.MARKET_URL,
+      marketSummaryTtlMs: config.MARKET_SUMMARY_TTL_MS,
+    }),
+});

@@ -1,0 +1,11 @@
+import { ClientError } from '#shared';
+
+/** Codes the market subgraph adds to the shared ones (docs/errors.md). */
+export const MarketErrorCode = {
+  INVALID_CURSOR: 'INVALID_CURSOR',
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+} as const;
+
+export function invalidArgument(argument: string, message: string): ClientError {
+  return new ClientError(MarketErrorCode.INVALID_ARGUMENT, message, { argument });
+}

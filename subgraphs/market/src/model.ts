@@ -1,0 +1,39 @@
+export type AssetClass = 'EQUITY' | 'ETF' | 'BOND' | 'CRYPTO';
+
+export const ASSET_CLASSES: readonly AssetClass[] = ['EQUITY', 'ETF', 'BOND', 'CRYPTO'];
+
+export interface Instrument {
+  id: string;
+  symbol: string;
+  name: string;
+  assetClass: AssetClass;
+  currency: string;
+  exchange: string;
+  tradable: boolean;
+}
+
+export interface Quote {
+  instrumentId: string;
+  price: string;
+  bid: string;
+  ask: string;
+  previousClose: string;
+  asOf: Date;
+}
+
+export interface DailyBar {
+  instrumentId: string;
+  date: string;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+}
+
+export interface FxRate {
+  base: string;
+  quote: string;
+  rate: string;
+  asOf: Date;
+}

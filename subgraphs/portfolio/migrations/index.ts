@@ -1,0 +1,5 @@
+import type { Migration } from '#shared';
+import { usersPortfoliosLedger } from './001-users-portfolios-ledger.js';
+
+/** Every migration of the portfolio schema, oldest first. Append; never edit a shipped one. */
+export const migrations: readonly Migration[] = [usersPortfoliosLedger];

@@ -1,0 +1,8 @@
+import type { BaseContext } from '#shared';
+import type { PortfolioLoaders } from './loaders.js';
+import type { MarketPriceLoader } from './market-client.js';
+
+export interface PortfolioContext extends BaseContext {
+  readonly loaders: PortfolioLoaders;
+  readonly market: MarketPriceLoader;
+}

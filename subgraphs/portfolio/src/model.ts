@@ -1,0 +1,32 @@
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface Portfolio {
+  id: string;
+  userId: string;
+  name: string;
+  baseCurrency: string;
+  cash: string;
+  createdAt: Date;
+}
+
+export interface Holding {
+  portfolioId: string;
+  instrumentId: string;
+  quantity: string;
+  averageCost: string;
+  currency: string;
+}
+
+/** What valuation needs to know of an instrument; owned by the market subgraph. */
+export interface MarketPrice {
+  instrumentId: string;
+  assetClass: string;
+  currency: string;
+  price: string;
+  previousClose: string;
+  asOf: Date;
+}

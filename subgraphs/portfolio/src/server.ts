@@ -1,0 +1,57 @@
+import {
+  createBaseContext,
+  createGraphQLClient,
+  createHealth,
+  createIdentityVerifier,
+  createSubgraphApollo,
+  createSubgraphSchema,
+  hostApollo,
+  pingDatabase,
+  readSchemaFile,
+  type Knex,
+  type Logger,
+  type RunningHost,
+} from '#shared';
+import type { PortfolioContext } from './context.js';
+import { createPortfolioLoaders } from './loaders.js';
+import { createMarketPriceLoader } from './market-client.js';
+import { createPortfolioRepository } from './repository.js';
+import { resolvers } from './resolvers.js';
+
+export const PORTFOLIO_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
+
+export interface PortfolioServerOptions {
+  db: Knex;
+  logger: Logger;
+  identitySecret: string;
+  marketUrl: string;
+  port: number;
+  host?: string;
+}
+
+export async function startPortfolioServer(options: PortfolioServerOptions): Promise<RunningHost> {
+  const { db, logger, identitySecret, marketUrl, port, host } = options;
+  const repository = createPortfolioRepository(db);
+  const verifyIdentity = createIdentityVerifier(identitySecret);
+  const market = createGraphQLClient({ url: marketUrl, service: 'market' });
+
+  const apollo = createSubgraphApollo<PortfolioContext>(
+    createSubgraphSchema(PORTFOLIO_SDL, resolvers),
+  );
+
+  return hostApollo({
+    apollo,
+    logger,
+    port,
+    host,
+    health: createHealth([{ name: 'database', check: () => pingDatabase(db) }]),
+    async context(header) {
+      const base = await createBaseContext(header, verifyIdentity, logger);
+      return {
+        ...base,
+        loaders: createPortfolioLoaders(repository),
+        market: createMarketPriceLoader(market, base.requestId),
+      };
+    },
+  });
+}

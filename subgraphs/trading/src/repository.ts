@@ -1,0 +1,130 @@
+import { isUuid, type Knex } from '#shared';
+import type { Fill, Order, OrderStatus, PlaceOrderInput } from './model.js';
+
+const ORDER_COLUMNS = {
+  id: 'id',
+  userId: 'user_id',
+  portfolioId: 'portfolio_id',
+  instrumentId: 'instrument_id',
+  side: 'side',
+  type: 'type',
+  quantity: 'quantity',
+  limitPrice: 'limit_price',
+  status: 'status',
+  filledQuantity: 'filled_quantity',
+  averageFillPrice: 'average_fill_price',
+  idempotencyKey: 'idempotency_key',
+  rejectionReason: 'rejection_reason',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  acceptedAt: 'accepted_at',
+  filledAt: 'filled_at',
+  cancelledAt: 'cancelled_at',
+  rejectedAt: 'rejected_at',
+};
+
+export interface OrdersPageKey {
+  portfolioId: string;
+  userId: string;
+  statuses: readonly OrderStatus[] | undefined;
+  first: number;
+}
+
+/** All SQL of the trading subgraph. */
+export function createTradingRepository(db: Knex) {
+  return {
+    async ordersByIds(ids: readonly string[]): Promise<Order[]> {
+      const valid = ids.filter(isUuid);
+      if (valid.length === 0) return [];
+      return db('orders').select(ORDER_COLUMNS).whereIn('id', valid);
+    },
+
+    async orderByIdempotencyKey(userId: string, key: string): Promise<Order | undefined> {
+      return db('orders')
+        .select(ORDER_COLUMNS)
+        .where({ user_id: userId, idempotency_key: key })
+        .first();
+    },
+
+    /**
+     * The newest `first` orders of each portfolio, for portfolios sharing one filter: a single
+     * statement however many portfolios a query lists.
+     */
+    async latestOrders(
+      portfolioIds: readonly string[],
+      userId: string,
+      statuses: readonly OrderStatus[] | undefined,
+      first: number,
+    ): Promise<Order[]> {
+      const valid = portfolioIds.filter(isUuid);
+      if (valid.length === 0) return [];
+      const ranked = db('orders')
+        .select(ORDER_COLUMNS)
+        .select(
+          db.raw(
+            'row_number() over (partition by portfolio_id order by created_at desc, id) as rank',
+          ),
+        )
+        .whereIn('portfolio_id', valid)
+        .andWhere('user_id', userId);
+      if (statuses && statuses.length > 0) ranked.whereIn('status', statuses);
+
+      return db
+        .select(Object.keys(ORDER_COLUMNS))
+        .from(ranked.as('ranked'))
+        .where('rank', '<=', first)
+        .orderBy([{ column: 'createdAt', order: 'desc' }, { column: 'id' }]);
+    },
+
+    async fillsByOrderIds(orderIds: readonly string[]): Promise<Fill[]> {
+      return db('fills')
+        .select({
+          id: 'id',
+          orderId: 'order_id',
+          quantity: 'quantity',
+          price: 'price',
+          executedAt: 'executed_at',
+        })
+        .whereIn('order_id', orderIds)
+        .orderBy([{ column: 'executed_at' }, { column: 'id' }]);
+    },
+
+    /** Inserts an accepted order; under a reused idempotency key inserts nothing. */
+    async insertAcceptedOrder(
+      id: string,
+      userId: string,
+      input: PlaceOrderInput,
+    ): Promise<Order | undefined> {
+      const [row] = await db('orders')
+        .insert({
+          id,
+          user_id: userId,
+          portfolio_id: input.portfolioId,
+          instrument_id: input.instrumentId,
+          side: input.side,
+          type: input.type,
+          quantity: input.quantity,
+          limit_price: input.limitPrice ?? null,
+          status: 'ACCEPTED',
+          idempotency_key: input.idempotencyKey ?? null,
+          accepted_at: db.fn.now(),
+        })
+        .onConflict(['user_id', 'idempotency_key'])
+        .ignore()
+        .returning(ORDER_COLUMNS as unknown as string[]);
+      return row as Order | undefined;
+    },
+
+    /** Cancels an open order of this user; undefined when it is no longer open. */
+    async cancelOpenOrder(id: string, userId: string): Promise<Order | undefined> {
+      const [row] = await db('orders')
+        .where({ id, user_id: userId })
+        .whereIn('status', ['ACCEPTED', 'PARTIALLY_FILLED'])
+        .update({ status: 'CANCELLED', cancelled_at: db.fn.now(), updated_at: db.fn.now() })
+        .returning(ORDER_COLUMNS as unknown as string[]);
+      return row as Order | undefined;
+    },
+  };
+}
+
+export type TradingRepository = ReturnType<typeof createTradingRepository>;
