@@ -4,6 +4,12 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 export interface Identity {
   readonly userId: string;
   readonly username?: string;
+  /**
+   * Set when a service, not the router, signed this identity: the service acts for `userId`
+   * on an internal operation (e.g. trading reserving funds in portfolio). The router never sets
+   * it, so internal operations cannot be reached through the public graph.
+   */
+  readonly service?: string;
 }
 
 /** Carries the router's signed statement of identity to subgraphs. */
@@ -32,10 +38,14 @@ export function createIdentitySigner({ secret, ttlSeconds = 60 }: IdentitySigner
 
   return async function sign(identity: Identity): Promise<string> {
     const now = Date.now();
-    const cached = cache.get(identity.userId);
+    const cacheKey = `${identity.service ?? ''}|${identity.userId}`;
+    const cached = cache.get(cacheKey);
     if (cached && cached.refreshAt > now) return cached.token;
 
-    const token = await new SignJWT({ username: identity.username })
+    const claims = identity.service
+      ? { username: identity.username, svc: identity.service }
+      : { username: identity.username };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(identity.userId)
       .setIssuer(ISSUER)
@@ -45,7 +55,7 @@ export function createIdentitySigner({ secret, ttlSeconds = 60 }: IdentitySigner
       .sign(key);
 
     if (cache.size > 10_000) cache.clear();
-    cache.set(identity.userId, { token, refreshAt: now + (ttlSeconds * 1000) / 2 });
+    cache.set(cacheKey, { token, refreshAt: now + (ttlSeconds * 1000) / 2 });
     return token;
   };
 }
@@ -69,7 +79,10 @@ export function createIdentityVerifier(secret: string) {
       });
       if (typeof payload.sub !== 'string') return undefined;
       const username = typeof payload.username === 'string' ? payload.username : undefined;
-      return { userId: payload.sub, username };
+      const service = typeof payload.svc === 'string' ? payload.svc : undefined;
+      return service
+        ? { userId: payload.sub, username, service }
+        : { userId: payload.sub, username };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return undefined;
       throw error;

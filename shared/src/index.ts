@@ -18,3 +18,5 @@ export * from './service-config.js';
 export * from './shutdown.js';
 export * from './subgraph-schema.js';
 export * from './subgraph-main.js';
+export * from './crash-points.js';
+export * from './job-queue.js';

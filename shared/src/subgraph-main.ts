@@ -10,6 +10,17 @@ import type { z } from 'zod';
 
 type BaseConfig = Readonly<z.infer<z.ZodObject<typeof subgraphEnvironment>>>;
 
+export interface SubgraphDeps<Config> {
+  db: Knex;
+  /** The database's URL, for components that open their own pools (the job queue). */
+  databaseUrl: string;
+  logger: Logger;
+  config: Config;
+  port: number;
+  /** Register what must stop on shutdown; steps run in reverse order of registration. */
+  onShutdown: (name: string, step: () => Promise<void>) => void;
+}
+
 export interface SubgraphMainOptions<Config extends BaseConfig> {
   /** Service name, also the PostgreSQL schema it owns. */
   name: string;
@@ -18,7 +29,7 @@ export interface SubgraphMainOptions<Config extends BaseConfig> {
   migrations: readonly Migration[];
   /** Loads demo data into an empty schema; returns whether it did. */
   seed?: (db: Knex) => Promise<boolean>;
-  start: (deps: { db: Knex; logger: Logger; config: Config; port: number }) => Promise<RunningHost>;
+  start: (deps: SubgraphDeps<Config>) => Promise<RunningHost>;
 }
 
 /**
@@ -64,7 +75,14 @@ export async function runSubgraph<Config extends BaseConfig>(
     }
 
     const port = options.port(config);
-    const host = await options.start({ db, logger, config, port });
+    const host = await options.start({
+      db,
+      databaseUrl: location.url,
+      logger,
+      config,
+      port,
+      onShutdown: (name, step) => shutdown.add(name, step),
+    });
     shutdown.add('http server', () => host.close());
     logger.info({ url: host.url }, `${options.name} subgraph ready`);
   } catch (error) {

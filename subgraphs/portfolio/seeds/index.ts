@@ -8,7 +8,7 @@ import {
   portfolioId,
   userId,
 } from '#demo';
-import { Decimal, toCount, type Knex } from '#shared';
+import { Decimal, stableId, toCount, type Knex } from '#shared';
 import { postLedgerEntry } from '../src/ledger.js';
 
 const DAY_MS = 86_400_000;
@@ -69,6 +69,28 @@ export async function seedPortfolio(db: Knex, now = new Date()): Promise<boolean
             priceCurrency: currency,
             fxRate: fxRate.toDecimalPlaces(10).toFixed(),
             createdAt: new Date(now.getTime() - trade.daysAgo * DAY_MS),
+          });
+        }
+
+        // The demo's resting limit orders hold their buying power (or shares) like any other.
+        for (const [index, order] of portfolio.openOrders.entries()) {
+          const currency = currencyOf(order.symbol);
+          const fxRate = demoFxRate(currency, portfolio.baseCurrency);
+          const isBuy = order.side === 'BUY';
+          const cash = isBuy
+            ? new Decimal(order.quantity).times(order.limitPrice).times(fxRate)
+            : new Decimal(0);
+          await trx('reservations').insert({
+            order_id: stableId('order', `${portfolio.key}:open:${index}`),
+            portfolio_id: id,
+            side: order.side,
+            instrument_id: instrumentId(order.symbol),
+            price_currency: currency,
+            fx_rate: fxRate.toDecimalPlaces(10).toFixed(),
+            cash_reserved: cash.toDecimalPlaces(4, Decimal.ROUND_UP).toFixed(),
+            cash_remaining: cash.toDecimalPlaces(4, Decimal.ROUND_UP).toFixed(),
+            quantity_reserved: isBuy ? '0' : order.quantity,
+            quantity_remaining: isBuy ? '0' : order.quantity,
           });
         }
       }

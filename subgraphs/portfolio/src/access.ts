@@ -24,3 +24,12 @@ export async function loadOwnedPortfolio(
   }
   return portfolio;
 }
+
+/** Internal operations answer only to a named service acting for a user, never to the router. */
+export function requireService(context: PortfolioContext, service: string): Identity {
+  const identity = context.identity;
+  if (!identity || identity.service !== service) {
+    throw forbidden(`Only the ${service} service may call this operation.`);
+  }
+  return identity;
+}

@@ -1,4 +1,4 @@
-import { envPort, loadConfig, subgraphEnvironment, type Environment } from '#shared';
+import { envInt, envPort, loadConfig, subgraphEnvironment, type Environment } from '#shared';
 import { z } from 'zod';
 
 export function loadPortfolioConfig(env: Environment = process.env) {
@@ -7,6 +7,8 @@ export function loadPortfolioConfig(env: Environment = process.env) {
       ...subgraphEnvironment,
       PORTFOLIO_PORT: envPort(4001),
       MARKET_URL: z.url().default('http://127.0.0.1:4003/graphql'),
+      TRADING_URL: z.url().default('http://127.0.0.1:4002/graphql'),
+      RESERVATION_ORPHAN_SECONDS: envInt(120, 70),
     },
     env,
   );

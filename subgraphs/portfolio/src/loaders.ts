@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Holding, Portfolio, User } from './model.js';
+import type { Holding, LedgerRow, Portfolio, User } from './model.js';
 import type { PortfolioRepository } from './repository.js';
 
 function one<Row>(keys: readonly string[], rows: Row[], keyOf: (row: Row) => string) {
@@ -28,6 +28,27 @@ export function createPortfolioLoaders(repository: PortfolioRepository) {
     holdingsByPortfolioId: new DataLoader<string, Holding[]>(async (ids) =>
       many(ids, await repository.holdingsByPortfolioIds(ids), (row) => row.portfolioId),
     ),
+    reservedCashByPortfolioId: new DataLoader<string, string>(async (ids) => {
+      const rows = await repository.reservedCash(ids);
+      const found = new Map(rows.map((row) => [row.portfolioId, row.amount]));
+      return ids.map((id) => found.get(id) ?? '0');
+    }),
+    // Keyed by "portfolioId|first"; portfolios asked with the same `first` share a statement.
+    statementByPortfolio: new DataLoader<string, LedgerRow[]>(async (keys) => {
+      const byFirst = new Map<number, string[]>();
+      for (const key of keys) {
+        const [id, first] = key.split('|') as [string, string];
+        byFirst.set(Number(first), [...(byFirst.get(Number(first)) ?? []), id]);
+      }
+      const results = new Map<string, LedgerRow[]>();
+      for (const [first, ids] of byFirst) {
+        for (const id of ids) results.set(`${id}|${first}`, []);
+        for (const row of await repository.latestLedgerEntries(ids, first)) {
+          results.get(`${row.portfolioId}|${first}`)?.push(row);
+        }
+      }
+      return keys.map((key) => results.get(key) ?? []);
+    }),
   };
 }
 

@@ -1,7 +1,8 @@
-import { runSubgraph } from '#shared';
+import { createIdentitySigner, runSubgraph } from '#shared';
 import { migrations } from '../migrations/index.js';
 import { seedPortfolio } from '../seeds/index.js';
 import { loadPortfolioConfig } from './config.js';
+import { startReservationSweeper } from './reservation-sweeper.js';
 import { startPortfolioServer } from './server.js';
 
 await runSubgraph({
@@ -10,13 +11,23 @@ await runSubgraph({
   port: (config) => config.PORTFOLIO_PORT,
   migrations,
   seed: (db) => seedPortfolio(db),
-  start: ({ db, logger, config, port }) =>
-    startPortfolioServer({
+  start({ db, logger, config, port, onShutdown }) {
+    const sweeper = startReservationSweeper({
+      db,
+      logger,
+      tradingUrl: config.TRADING_URL,
+      signIdentity: createIdentitySigner({ secret: config.INTERNAL_IDENTITY_SECRET }),
+      orphanAgeSeconds: config.RESERVATION_ORPHAN_SECONDS,
+    });
+    onShutdown('reservation sweeper', () => sweeper.stop());
+
+    return startPortfolioServer({
       db,
       logger,
       port,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,
-    }),
+    });
+  },
 });

@@ -30,3 +30,15 @@ export interface MarketPrice {
   previousClose: string;
   asOf: Date;
 }
+
+export interface LedgerRow {
+  id: string;
+  portfolioId: string;
+  kind: string;
+  cashAmount: string;
+  instrumentId: string | null;
+  quantity: string | null;
+  price: string | null;
+  priceCurrency: string | null;
+  createdAt: Date;
+}

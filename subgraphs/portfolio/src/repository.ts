@@ -1,5 +1,5 @@
 import { isUuid, type Knex } from '#shared';
-import type { Holding, Portfolio, User } from './model.js';
+import type { Holding, LedgerRow, Portfolio, User } from './model.js';
 
 const PORTFOLIO_COLUMNS = {
   id: 'id',
@@ -34,6 +34,45 @@ export function createPortfolioRepository(db: Knex) {
         .select(PORTFOLIO_COLUMNS)
         .whereIn('user_id', valid)
         .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    },
+
+    /** Cash held for open buys, per portfolio. */
+    async reservedCash(
+      portfolioIds: readonly string[],
+    ): Promise<{ portfolioId: string; amount: string }[]> {
+      return db('reservations')
+        .select({ portfolioId: 'portfolio_id' })
+        .sum({ amount: 'cash_remaining' })
+        .whereIn('portfolio_id', portfolioIds)
+        .andWhere('state', 'OPEN')
+        .groupBy('portfolio_id');
+    },
+
+    /** The newest `first` ledger entries of each portfolio, in one statement. */
+    async latestLedgerEntries(
+      portfolioIds: readonly string[],
+      first: number,
+    ): Promise<LedgerRow[]> {
+      const ranked = db('ledger_entries')
+        .select({
+          id: 'id',
+          portfolioId: 'portfolio_id',
+          kind: 'kind',
+          cashAmount: 'cash_amount',
+          instrumentId: 'instrument_id',
+          quantity: 'quantity',
+          price: 'price',
+          priceCurrency: 'price_currency',
+          createdAt: 'created_at',
+        })
+        .select(db.raw('row_number() over (partition by portfolio_id order by id desc) as rank'))
+        .whereIn('portfolio_id', portfolioIds);
+      return db
+        .select('id', 'portfolioId', 'kind', 'cashAmount', 'instrumentId', 'quantity', 'price')
+        .select('priceCurrency', 'createdAt')
+        .from(ranked.as('ranked'))
+        .where('rank', '<=', first)
+        .orderBy('id', 'desc');
     },
 
     async holdingsByPortfolioIds(portfolioIds: readonly string[]): Promise<Holding[]> {

@@ -1,8 +1,24 @@
-import { DateTimeScalar, Decimal, DecimalScalar, forbidden, type ResolverMap } from '#shared';
-import { loadOwnedPortfolio, requireIdentity } from './access.js';
+import {
+  badUserInput,
+  DateTimeScalar,
+  Decimal,
+  DecimalScalar,
+  forbidden,
+  type ResolverMap,
+} from '#shared';
+import { loadOwnedPortfolio, requireIdentity, requireService } from './access.js';
 import type { PortfolioContext } from './context.js';
-import type { Holding, MarketPrice, Portfolio, User } from './model.js';
+import type { Holding, LedgerRow, MarketPrice, Portfolio, User } from './model.js';
+import {
+  releaseReservation,
+  reserve,
+  settleFill,
+  type ReserveRequest,
+  type SettleRequest,
+} from './reservations.js';
 import { valuePortfolio } from './valuation.js';
+
+const MAX_STATEMENT = 500;
 
 export const resolvers: ResolverMap<PortfolioContext> = {
   Decimal: DecimalScalar,
@@ -46,6 +62,25 @@ export const resolvers: ResolverMap<PortfolioContext> = {
       return { amount: new Decimal(portfolio.cash).toFixed(2), currency: portfolio.baseCurrency };
     },
 
+    async buyingPower(portfolio: Portfolio, _args, { loaders }) {
+      const reserved = await loaders.reservedCashByPortfolioId.load(portfolio.id);
+      const amount = new Decimal(portfolio.cash)
+        .minus(reserved)
+        .toDecimalPlaces(2, Decimal.ROUND_DOWN);
+      return { amount: amount.toFixed(2), currency: portfolio.baseCurrency };
+    },
+
+    async statement(portfolio: Portfolio, args: { first: number }, { loaders }) {
+      if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_STATEMENT) {
+        throw badUserInput(
+          'first',
+          `Argument "first" must be 1..${MAX_STATEMENT}; got ${args.first}.`,
+        );
+      }
+      const rows = await loaders.statementByPortfolio.load(`${portfolio.id}|${args.first}`);
+      return rows.map((row) => ({ ...row, baseCurrency: portfolio.baseCurrency }));
+    },
+
     holdings(portfolio: Portfolio, _args, { loaders }) {
       return loaders.holdingsByPortfolioId.load(portfolio.id);
     },
@@ -60,6 +95,54 @@ export const resolvers: ResolverMap<PortfolioContext> = {
         if (quote) prices.set(quote.instrumentId, quote);
       }
       return valuePortfolio(portfolio, holdings, prices, market.fx);
+    },
+  },
+
+  LedgerEntry: {
+    cashAmount(entry: LedgerRow & { baseCurrency: string }) {
+      return { amount: new Decimal(entry.cashAmount).toFixed(2), currency: entry.baseCurrency };
+    },
+
+    instrument(entry: LedgerRow) {
+      return entry.instrumentId ? { __typename: 'Instrument', id: entry.instrumentId } : null;
+    },
+
+    price(entry: LedgerRow) {
+      return entry.price && entry.priceCurrency
+        ? { amount: entry.price, currency: entry.priceCurrency }
+        : null;
+    },
+  },
+
+  Mutation: {
+    async reserveForOrder(_root, args: { input: Omit<ReserveRequest, 'userId'> }, context) {
+      const identity = requireService(context, 'trading');
+      const input = args.input;
+      if (input.side !== 'BUY' && input.side !== 'SELL') {
+        throw badUserInput('side', `side must be BUY or SELL; got "${input.side}".`);
+      }
+
+      // Loading the instrument's price also loads the exchange rates the hold is converted at.
+      await context.market.prices.load(input.instrumentId);
+      const outcome = await reserve(
+        context.db,
+        { ...input, userId: identity.userId },
+        context.market.fx,
+      );
+      context.log.info({ orderId: input.orderId, status: outcome.status }, 'reservation');
+      return outcome;
+    },
+
+    async settleFill(_root, args: { input: SettleRequest }, context) {
+      requireService(context, 'trading');
+      const outcome = await settleFill(context.db, args.input);
+      context.log.info({ orderId: args.input.orderId, fillId: args.input.fillId, outcome }, 'fill');
+      return outcome === 'SETTLED';
+    },
+
+    releaseReservation(_root, args: { orderId: string }, context) {
+      requireService(context, 'trading');
+      return releaseReservation(context.db, args.orderId);
     },
   },
 

@@ -49,6 +49,7 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
       const base = await createBaseContext(header, verifyIdentity, logger);
       return {
         ...base,
+        db,
         loaders: createPortfolioLoaders(repository),
         market: createMarketPriceLoader(market, base.requestId),
       };

@@ -4,42 +4,110 @@ export interface InstrumentFacts {
   id: string;
   tradable: boolean;
   currency: string;
+  quote: { bid: string; ask: string } | null;
 }
 
-export type PortfolioAccess = 'OWNED' | 'FORBIDDEN' | 'NOT_FOUND';
+export type ReservationStatus =
+  'RESERVED' | 'INSUFFICIENT_FUNDS' | 'INSUFFICIENT_HOLDINGS' | 'NOT_FOUND' | 'FORBIDDEN';
 
-/** What trading asks of the market subgraph: does the instrument exist and can it trade. */
+export interface ReservationOutcome {
+  status: ReservationStatus;
+  available: string | null;
+  reservedAt: string | null;
+}
+
+const FACTS = /* GraphQL */ `
+  query TradingInstruments($ids: [ID!]!) {
+    instrumentsByIds(ids: $ids) {
+      id
+      tradable
+      currency
+      quote {
+        bid
+        ask
+      }
+    }
+  }
+`;
+
+/** What trading asks of the market subgraph: instruments, whether they trade, their quotes. */
 export function createMarketClient(market: GraphQLClient) {
   return async function instrumentFacts(
-    id: string,
-    options: CallOptions,
-  ): Promise<InstrumentFacts | null> {
+    ids: readonly string[],
+    options: CallOptions = {},
+  ): Promise<Map<string, InstrumentFacts>> {
+    if (ids.length === 0) return new Map();
     const { data } = await market<{ instrumentsByIds: (InstrumentFacts | null)[] }>(
-      'query TradingInstrument($ids: [ID!]!) { instrumentsByIds(ids: $ids) { id tradable currency } }',
-      { ids: [id] },
+      FACTS,
+      { ids },
       options,
     );
-    return data.instrumentsByIds[0] ?? null;
+    const facts = new Map<string, InstrumentFacts>();
+    for (const instrument of data.instrumentsByIds) {
+      if (instrument) facts.set(instrument.id, instrument);
+    }
+    return facts;
   };
 }
 
+const RESERVE = /* GraphQL */ `
+  mutation TradingReserve($input: ReserveForOrderInput!) {
+    reserveForOrder(input: $input) {
+      status
+      available
+      reservedAt
+    }
+  }
+`;
+
+const SETTLE = /* GraphQL */ `
+  mutation TradingSettle($input: SettleFillInput!) {
+    settleFill(input: $input)
+  }
+`;
+
+const RELEASE = /* GraphQL */ `
+  mutation TradingRelease($orderId: ID!) {
+    releaseReservation(orderId: $orderId)
+  }
+`;
+
+function firstError(errors: { message: string }[]): void {
+  if (errors.length > 0) throw new Error(errors.map((error) => error.message).join('; '));
+}
+
 /**
- * Asks the portfolio subgraph, on the user's behalf, whether they own a portfolio. Ownership
- * lives there; trading forwards the router-signed identity and believes the answer.
+ * Portfolio's internal operations, called with a service identity (trading, acting for the
+ * order's user). Each is idempotent on portfolio's side, so a retry after a lost answer is safe.
  */
 export function createPortfolioClient(portfolio: GraphQLClient) {
-  return async function portfolioAccess(
-    id: string,
-    options: CallOptions,
-  ): Promise<PortfolioAccess> {
-    const { data, errors } = await portfolio<{ portfolio: { id: string } | null }>(
-      'query TradingPortfolioAccess($id: ID!) { portfolio(id: $id) { id } }',
-      { id },
-      options,
-    );
-    if (data.portfolio) return 'OWNED';
-    if (errors.some((error) => error.extensions?.code === 'FORBIDDEN')) return 'FORBIDDEN';
-    return 'NOT_FOUND';
+  return {
+    async reserve(input: Record<string, unknown>, options: CallOptions) {
+      const { data, errors } = await portfolio<{ reserveForOrder: ReservationOutcome | null }>(
+        RESERVE,
+        { input },
+        options,
+      );
+      firstError(errors);
+      if (!data.reserveForOrder) throw new Error('portfolio returned no reservation outcome');
+      return data.reserveForOrder;
+    },
+
+    async settleFill(input: Record<string, unknown>, options: CallOptions): Promise<boolean> {
+      const { data, errors } = await portfolio<{ settleFill: boolean }>(SETTLE, { input }, options);
+      firstError(errors);
+      return data.settleFill;
+    },
+
+    async release(orderId: string, options: CallOptions): Promise<boolean> {
+      const { data, errors } = await portfolio<{ releaseReservation: boolean }>(
+        RELEASE,
+        { orderId },
+        options,
+      );
+      firstError(errors);
+      return data.releaseReservation;
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { envPort, loadConfig, subgraphEnvironment, type Environment } from '#shared';
+import { envInt, envPort, loadConfig, subgraphEnvironment, type Environment } from '#shared';
 import { z } from 'zod';
 
 export function loadTradingConfig(env: Environment = process.env) {
@@ -8,6 +8,9 @@ export function loadTradingConfig(env: Environment = process.env) {
       TRADING_PORT: envPort(4002),
       MARKET_URL: z.url().default('http://127.0.0.1:4003/graphql'),
       PORTFOLIO_URL: z.url().default('http://127.0.0.1:4001/graphql'),
+      MARKET_ORDER_PROTECTION_BPS: envInt(200),
+      LIMIT_MATCH_INTERVAL_MS: envInt(1_000, 50),
+      JOB_CONCURRENCY: envInt(8, 1),
     },
     env,
   );

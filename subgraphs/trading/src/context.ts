@@ -1,11 +1,20 @@
-import type { BaseContext } from '#shared';
+import type { BaseContext, Knex } from '#shared';
 import type { MarketClient, PortfolioClient } from './clients.js';
 import type { TradingLoaders } from './loaders.js';
 import type { TradingRepository } from './repository.js';
 
-export interface TradingContext extends BaseContext {
-  readonly loaders: TradingLoaders;
+/** What trading's services need beyond a request: clients, the database, its policy. */
+export interface TradingServices {
+  readonly db: Knex;
   readonly repository: TradingRepository;
   readonly market: MarketClient;
   readonly portfolios: PortfolioClient;
+  /** Signs trading's own identity, acting for a user, for portfolio's internal operations. */
+  readonly signAsTrading: (userId: string) => Promise<string>;
+  /** Market buys may fill at most this many basis points above the ask seen on acceptance. */
+  readonly marketProtectionBps: number;
+}
+
+export interface TradingContext extends BaseContext, TradingServices {
+  readonly loaders: TradingLoaders;
 }

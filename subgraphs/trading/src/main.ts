@@ -1,8 +1,11 @@
-import { runSubgraph } from '#shared';
+import { runSubgraph, startJobQueue } from '#shared';
 import { migrations } from '../migrations/index.js';
 import { seedTrading } from '../seeds/index.js';
 import { loadTradingConfig } from './config.js';
-import { startTradingServer } from './server.js';
+import { JOBS_SCHEMA } from './execution.js';
+import { createTradingTasks } from './jobs.js';
+import { startLimitMatcher } from './matcher.js';
+import { createTradingServices, startTradingServer } from './server.js';
 
 await runSubgraph({
   name: 'trading',
@@ -10,14 +13,37 @@ await runSubgraph({
   port: (config) => config.TRADING_PORT,
   migrations,
   seed: (db) => seedTrading(db),
-  start: ({ db, logger, config, port }) =>
-    startTradingServer({
+  async start({ db, databaseUrl, logger, config, port, onShutdown }) {
+    const services = createTradingServices({
       db,
+      identitySecret: config.INTERNAL_IDENTITY_SECRET,
+      marketUrl: config.MARKET_URL,
+      portfolioUrl: config.PORTFOLIO_URL,
+      marketProtectionBps: config.MARKET_ORDER_PROTECTION_BPS,
+    });
+
+    const jobs = await startJobQueue({
+      connectionString: databaseUrl,
+      schema: JOBS_SCHEMA,
+      tasks: createTradingTasks(services, logger),
+      concurrency: config.JOB_CONCURRENCY,
+      logger,
+    });
+    onShutdown('job queue', () => jobs.stop());
+
+    const matcher = startLimitMatcher({
+      services,
+      logger,
+      intervalMs: config.LIMIT_MATCH_INTERVAL_MS,
+    });
+    onShutdown('limit matcher', () => matcher.stop());
+
+    return startTradingServer({
+      services,
       logger,
       port,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
-      marketUrl: config.MARKET_URL,
-      portfolioUrl: config.PORTFOLIO_URL,
-    }),
+    });
+  },
 });

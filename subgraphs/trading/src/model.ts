@@ -24,6 +24,8 @@ export interface Order {
   filledAt: Date | null;
   cancelledAt: Date | null;
   rejectedAt: Date | null;
+  priceCap: string | null;
+  currency: string | null;
 }
 
 export interface Fill {
@@ -53,6 +55,9 @@ export type UserErrorCode =
   | 'INSTRUMENT_NOT_TRADABLE'
   | 'UNKNOWN_PORTFOLIO'
   | 'PORTFOLIO_FORBIDDEN'
+  | 'INSUFFICIENT_FUNDS'
+  | 'INSUFFICIENT_HOLDINGS'
+  | 'NO_PRICE'
   | 'UNKNOWN_ORDER'
   | 'ORDER_NOT_OPEN'
   | 'INVALID_IDEMPOTENCY_KEY'

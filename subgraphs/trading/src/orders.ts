@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { isUuid, type Identity } from '#shared';
+import { crashPoint, Decimal, enqueueJob, isUuid, type Identity } from '#shared';
+import type { InstrumentFacts } from './clients.js';
 import type { TradingContext } from './context.js';
+import { endOrder, JOBS_SCHEMA, portfolioQueue } from './execution.js';
 import type { Order, PlaceOrderInput, UserError } from './model.js';
 import { sameOrderRequest, validatePlaceOrderInput } from './validation.js';
 
@@ -9,12 +11,52 @@ export interface OrderPayload {
   userErrors: UserError[];
 }
 
+/** A hold older than this when its order would be written is not trusted; see docs/trading.md. */
+const MAX_RESERVATION_AGE_MS = 60_000;
+
 const rejected = (...userErrors: UserError[]): OrderPayload => ({ order: null, userErrors });
 
+function instrumentProblem(input: PlaceOrderInput, facts: InstrumentFacts | undefined) {
+  const field = ['input', 'instrumentId'];
+  if (!facts) {
+    return rejected({
+      code: 'UNKNOWN_INSTRUMENT',
+      field,
+      message: `No instrument has id "${input.instrumentId}".`,
+    });
+  }
+  if (!facts.tradable) {
+    return rejected({
+      code: 'INSTRUMENT_NOT_TRADABLE',
+      field,
+      message: `Instrument "${input.instrumentId}" is not tradable at the moment.`,
+    });
+  }
+  if (input.type === 'MARKET' && !facts.quote) {
+    return rejected({
+      code: 'NO_PRICE',
+      field,
+      message: `Instrument "${input.instrumentId}" has no quote; place a LIMIT order instead.`,
+    });
+  }
+  return undefined;
+}
+
+/** The most a buy may pay per unit: its limit, or the ask plus the market-order protection. */
+function holdPrice(context: TradingContext, input: PlaceOrderInput, facts: InstrumentFacts) {
+  if (input.type === 'LIMIT') return input.limitPrice as string;
+  const quote = facts.quote as { bid: string; ask: string };
+  if (input.side === 'SELL') return quote.bid;
+  return new Decimal(quote.ask)
+    .times(new Decimal(1).plus(new Decimal(context.marketProtectionBps).div(10_000)))
+    .toDecimalPlaces(8, Decimal.ROUND_UP)
+    .toFixed();
+}
+
 /**
- * Validates and records an order. A retried request with the same idempotency key gets the
- * original order back, whatever has changed since; the same key with a different order is an
- * error rather than a silent second trade.
+ * Places an order: validate, hold buying power (or shares) in portfolio, then record the order
+ * and, for a market order, the job that executes it, in one transaction. A retried request with
+ * the same idempotency key gets the original order back and never trades twice.
  */
 export async function placeOrder(
   context: TradingContext,
@@ -29,52 +71,126 @@ export async function placeOrder(
 
   const inputErrors = validatePlaceOrderInput(input);
   if (inputErrors.length > 0) return rejected(...inputErrors);
-
-  const call = { requestId: context.requestId, identityToken: context.identityToken };
-  const [instrument, access] = await Promise.all([
-    isUuid(input.instrumentId) ? context.market(input.instrumentId, call) : null,
-    isUuid(input.portfolioId) ? context.portfolios(input.portfolioId, call) : 'NOT_FOUND',
-  ]);
-
-  const problems: UserError[] = [];
-  if (access === 'NOT_FOUND') {
-    problems.push({
+  if (!isUuid(input.portfolioId)) {
+    return rejected({
       code: 'UNKNOWN_PORTFOLIO',
       field: ['input', 'portfolioId'],
       message: `No portfolio has id "${input.portfolioId}".`,
     });
-  } else if (access === 'FORBIDDEN') {
-    problems.push({
-      code: 'PORTFOLIO_FORBIDDEN',
-      field: ['input', 'portfolioId'],
-      message: `Portfolio "${input.portfolioId}" belongs to another user.`,
-    });
   }
-  if (!instrument) {
-    problems.push({
-      code: 'UNKNOWN_INSTRUMENT',
-      field: ['input', 'instrumentId'],
-      message: `No instrument has id "${input.instrumentId}".`,
-    });
-  } else if (!instrument.tradable) {
-    problems.push({
-      code: 'INSTRUMENT_NOT_TRADABLE',
-      field: ['input', 'instrumentId'],
-      message: `Instrument "${input.instrumentId}" is not tradable at the moment.`,
-    });
-  }
-  if (problems.length > 0) return rejected(...problems);
 
-  const order = await context.repository.insertAcceptedOrder(randomUUID(), identity.userId, input);
+  const call = { requestId: context.requestId };
+  const facts = isUuid(input.instrumentId)
+    ? (await context.market([input.instrumentId], call)).get(input.instrumentId)
+    : undefined;
+  const problem = instrumentProblem(input, facts);
+  if (problem || !facts) return problem as OrderPayload;
+
+  const orderId = randomUUID();
+  const priceCap = holdPrice(context, input, facts);
+  const outcome = await context.portfolios.reserve(
+    {
+      orderId,
+      portfolioId: input.portfolioId,
+      side: input.side,
+      instrumentId: input.instrumentId,
+      quantity: input.quantity,
+      price: priceCap,
+      currency: facts.currency,
+    },
+    { ...call, identityToken: await context.signAsTrading(identity.userId) },
+  );
+  const refusal = reservationProblem(input, outcome.status, outcome.available);
+  if (refusal) return refusal;
+  crashPoint('trading.place.after-reserve');
+
+  const reservedAt = Date.parse(outcome.reservedAt ?? '');
+  if (!(Date.now() - reservedAt < MAX_RESERVATION_AGE_MS)) {
+    await releaseQuietly(context, orderId, identity.userId);
+    throw new Error('The hold for this order is too old to trust; the order was not placed.');
+  }
+
+  const order = await context.db.transaction(async (trx) => {
+    const inserted = await context.repository.insertAcceptedOrder(trx, orderId, identity.userId, {
+      ...input,
+      priceCap: input.type === 'MARKET' && input.side === 'BUY' ? priceCap : null,
+      currency: facts.currency,
+    });
+    if (inserted && input.type === 'MARKET') {
+      await enqueueJob(
+        trx,
+        JOBS_SCHEMA,
+        'execute-order',
+        { orderId },
+        {
+          queue: portfolioQueue(input.portfolioId),
+          jobKey: `execute:${orderId}`,
+        },
+      );
+    }
+    return inserted;
+  });
+
   if (order) {
-    context.log.info({ orderId: order.id, portfolioId: order.portfolioId }, 'order accepted');
+    context.log.info({ orderId, portfolioId: order.portfolioId }, 'order accepted');
     return { order, userErrors: [] };
   }
 
-  // A concurrent request with the same key won the insert; answer as its retry.
+  // A concurrent request with the same key won the insert: give back our hold, answer as its retry.
+  await releaseQuietly(context, orderId, identity.userId);
   const winner = await context.repository.orderByIdempotencyKey(identity.userId, key as string);
   if (!winner) throw new Error('An idempotent insert was ignored but no order holds its key.');
   return replay(input, winner);
+}
+
+function reservationProblem(
+  input: PlaceOrderInput,
+  status: string,
+  available: string | null,
+): OrderPayload | undefined {
+  switch (status) {
+    case 'RESERVED':
+      return undefined;
+    case 'NOT_FOUND':
+      return rejected({
+        code: 'UNKNOWN_PORTFOLIO',
+        field: ['input', 'portfolioId'],
+        message: `No portfolio has id "${input.portfolioId}".`,
+      });
+    case 'FORBIDDEN':
+      return rejected({
+        code: 'PORTFOLIO_FORBIDDEN',
+        field: ['input', 'portfolioId'],
+        message: `Portfolio "${input.portfolioId}" belongs to another user.`,
+      });
+    case 'INSUFFICIENT_FUNDS':
+      return rejected({
+        code: 'INSUFFICIENT_FUNDS',
+        field: ['input', 'quantity'],
+        message: `Buying ${input.quantity} needs more than the ${available} of buying power left.`,
+      });
+    case 'INSUFFICIENT_HOLDINGS':
+      return rejected({
+        code: 'INSUFFICIENT_HOLDINGS',
+        field: ['input', 'quantity'],
+        message: `Selling ${input.quantity} needs more than the ${available} held and not already for sale.`,
+      });
+    default:
+      throw new Error(`Unexpected reservation status ${status}.`);
+  }
+}
+
+async function releaseQuietly(context: TradingContext, orderId: string, userId: string) {
+  try {
+    const token = await context.signAsTrading(userId);
+    await context.portfolios.release(orderId, {
+      requestId: context.requestId,
+      identityToken: token,
+    });
+  } catch (error) {
+    // The orphan sweep in portfolio releases it later; nothing is lost, only held a while.
+    context.log.warn({ err: error, orderId }, 'could not release a hold right away');
+  }
 }
 
 function replay(input: PlaceOrderInput, existing: Order): OrderPayload {
@@ -100,14 +216,16 @@ export async function cancelOrder(
     });
   }
 
-  const cancelled = await context.repository.cancelOpenOrder(id, identity.userId);
+  const cancelled = await endOrder(context.db, id, { status: 'CANCELLED' }, identity.userId);
   if (!cancelled) {
+    const current = (await context.repository.ordersByIds([id]))[0] ?? order;
     return rejected({
       code: 'ORDER_NOT_OPEN',
       field: ['id'],
-      message: `Order "${id}" is ${order.status}; only ACCEPTED or PARTIALLY_FILLED orders can be cancelled.`,
+      message: `Order "${id}" is ${current.status}; only ACCEPTED or PARTIALLY_FILLED orders can be cancelled.`,
     });
   }
   context.log.info({ orderId: id }, 'order cancelled');
-  return { order: cancelled, userErrors: [] };
+  const [updated] = await context.repository.ordersByIds([id]);
+  return { order: updated ?? null, userErrors: [] };
 }

@@ -21,6 +21,8 @@ const ORDER_COLUMNS = {
   filledAt: 'filled_at',
   cancelledAt: 'cancelled_at',
   rejectedAt: 'rejected_at',
+  priceCap: 'price_cap',
+  currency: 'currency',
 };
 
 export interface OrdersPageKey {
@@ -91,11 +93,12 @@ export function createTradingRepository(db: Knex) {
 
     /** Inserts an accepted order; under a reused idempotency key inserts nothing. */
     async insertAcceptedOrder(
+      trx: Knex.Transaction,
       id: string,
       userId: string,
-      input: PlaceOrderInput,
+      input: PlaceOrderInput & { priceCap: string | null; currency: string },
     ): Promise<Order | undefined> {
-      const [row] = await db('orders')
+      const [row] = await trx('orders')
         .insert({
           id,
           user_id: userId,
@@ -107,7 +110,9 @@ export function createTradingRepository(db: Knex) {
           limit_price: input.limitPrice ?? null,
           status: 'ACCEPTED',
           idempotency_key: input.idempotencyKey ?? null,
-          accepted_at: db.fn.now(),
+          price_cap: input.priceCap,
+          currency: input.currency,
+          accepted_at: trx.fn.now(),
         })
         .onConflict(['user_id', 'idempotency_key'])
         .ignore()
@@ -115,14 +120,22 @@ export function createTradingRepository(db: Knex) {
       return row as Order | undefined;
     },
 
-    /** Cancels an open order of this user; undefined when it is no longer open. */
-    async cancelOpenOrder(id: string, userId: string): Promise<Order | undefined> {
-      const [row] = await db('orders')
-        .where({ id, user_id: userId })
+    /** Open limit orders on the given instruments, oldest first (time priority). */
+    async openLimitOrders(instrumentIds: readonly string[]): Promise<Order[]> {
+      return db('orders')
+        .select(ORDER_COLUMNS)
+        .whereIn('instrument_id', instrumentIds)
+        .andWhere('type', 'LIMIT')
         .whereIn('status', ['ACCEPTED', 'PARTIALLY_FILLED'])
-        .update({ status: 'CANCELLED', cancelled_at: db.fn.now(), updated_at: db.fn.now() })
-        .returning(ORDER_COLUMNS as unknown as string[]);
-      return row as Order | undefined;
+        .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+    },
+
+    async instrumentsWithOpenLimitOrders(): Promise<string[]> {
+      const rows: { instrument_id: string }[] = await db('orders')
+        .distinct('instrument_id')
+        .where('type', 'LIMIT')
+        .whereIn('status', ['ACCEPTED', 'PARTIALLY_FILLED']);
+      return rows.map((row) => row.instrument_id);
     },
   };
 }

@@ -34,6 +34,14 @@ export const resolvers: ResolverMap<TradingContext> = {
     order(_root, args: { id: string }, context) {
       return loadOwnOrder(context, args.id);
     },
+
+    async orderStates(_root, args: { ids: string[] }, context) {
+      if (context.identity?.service !== 'portfolio') {
+        throw forbidden('Only the portfolio service may call orderStates.');
+      }
+      const orders = await context.repository.ordersByIds(args.ids.slice(0, 1_000));
+      return orders.map((order) => ({ id: order.id, status: order.status }));
+    },
   },
 
   Mutation: {

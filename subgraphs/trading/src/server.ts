@@ -2,6 +2,7 @@ import {
   createBaseContext,
   createGraphQLClient,
   createHealth,
+  createIdentitySigner,
   createIdentityVerifier,
   createSubgraphApollo,
   createSubgraphSchema,
@@ -13,34 +14,46 @@ import {
   type RunningHost,
 } from '#shared';
 import { createMarketClient, createPortfolioClient } from './clients.js';
-import type { TradingContext } from './context.js';
+import type { TradingContext, TradingServices } from './context.js';
 import { createTradingLoaders } from './loaders.js';
 import { createTradingRepository } from './repository.js';
 import { resolvers } from './resolvers.js';
 
 export const TRADING_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
-export interface TradingServerOptions {
+export interface TradingServicesOptions {
   db: Knex;
-  logger: Logger;
   identitySecret: string;
   marketUrl: string;
   portfolioUrl: string;
+  marketProtectionBps?: number;
+}
+
+export function createTradingServices(options: TradingServicesOptions): TradingServices {
+  const sign = createIdentitySigner({ secret: options.identitySecret });
+  return {
+    db: options.db,
+    repository: createTradingRepository(options.db),
+    market: createMarketClient(createGraphQLClient({ url: options.marketUrl, service: 'market' })),
+    portfolios: createPortfolioClient(
+      createGraphQLClient({ url: options.portfolioUrl, service: 'portfolio' }),
+    ),
+    signAsTrading: (userId) => sign({ userId, service: 'trading' }),
+    marketProtectionBps: options.marketProtectionBps ?? 200,
+  };
+}
+
+export interface TradingServerOptions {
+  services: TradingServices;
+  logger: Logger;
+  identitySecret: string;
   port: number;
   host?: string;
 }
 
 export async function startTradingServer(options: TradingServerOptions): Promise<RunningHost> {
-  const { db, logger, identitySecret, port, host } = options;
-  const repository = createTradingRepository(db);
+  const { services, logger, identitySecret, port, host } = options;
   const verifyIdentity = createIdentityVerifier(identitySecret);
-  const market = createMarketClient(
-    createGraphQLClient({ url: options.marketUrl, service: 'market' }),
-  );
-  const portfolios = createPortfolioClient(
-    createGraphQLClient({ url: options.portfolioUrl, service: 'portfolio' }),
-  );
-
   const apollo = createSubgraphApollo<TradingContext>(createSubgraphSchema(TRADING_SDL, resolvers));
 
   return hostApollo({
@@ -48,10 +61,10 @@ export async function startTradingServer(options: TradingServerOptions): Promise
     logger,
     port,
     host,
-    health: createHealth([{ name: 'database', check: () => pingDatabase(db) }]),
+    health: createHealth([{ name: 'database', check: () => pingDatabase(services.db) }]),
     async context(header) {
       const base = await createBaseContext(header, verifyIdentity, logger);
-      return { ...base, repository, market, portfolios, loaders: createTradingLoaders(repository) };
+      return { ...base, ...services, loaders: createTradingLoaders(services.repository) };
     },
   });
 }

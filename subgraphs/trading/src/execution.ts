@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { crashPoint, Decimal, enqueueJob, type Knex } from '#shared';
+import type { Order } from './model.js';
+import { OPEN_STATUSES } from './model.js';
+
+/** Schema of trading's job queue (graphile-worker). */
+export const JOBS_SCHEMA = 'trading_jobs';
+
+/** Jobs that touch one portfolio run one at a time, in the order they were added. */
+export function portfolioQueue(portfolioId: string): string {
+  return `portfolio:${portfolioId}`;
+}
+
+export interface SettleFillPayload {
+  fillId: string;
+  orderId: string;
+  userId: string;
+  quantity: string;
+  price: string;
+  final: boolean;
+}
+
+export interface ReleasePayload {
+  orderId: string;
+  userId: string;
+}
+
+async function lockOpenOrder(trx: Knex.Transaction, orderId: string) {
+  const order = await trx('orders').where('id', orderId).forUpdate().first<
+    | {
+        id: string;
+        user_id: string;
+        portfolio_id: string;
+        quantity: string;
+        filled_quantity: string;
+        average_fill_price: string | null;
+        status: Order['status'];
+      }
+    | undefined
+  >();
+  return order && OPEN_STATUSES.includes(order.status) ? order : undefined;
+}
+
+/**
+ * Records a fill and, in the same transaction, the job that books it in the portfolio. The
+ * order row is locked first, so a fill and a cancel (or two matchers) cannot both win.
+ * Returns the fill id, or undefined when the order was no longer open.
+ */
+export async function recordFill(
+  db: Knex,
+  orderId: string,
+  price: string,
+  quantity?: string,
+): Promise<string | undefined> {
+  const fillId = await db.transaction(async (trx) => {
+    const order = await lockOpenOrder(trx, orderId);
+    if (!order) return undefined;
+
+    const remaining = new Decimal(order.quantity).minus(order.filled_quantity);
+    const size = Decimal.min(remaining, quantity ?? remaining);
+    const filled = new Decimal(order.filled_quantity).plus(size);
+    const paid = new Decimal(order.filled_quantity)
+      .times(order.average_fill_price ?? 0)
+      .plus(size.times(price));
+    const done = filled.eq(order.quantity);
+
+    const id = randomUUID();
+    await trx('fills').insert({
+      id,
+      order_id: orderId,
+      quantity: size.toFixed(),
+      price,
+      executed_at: trx.fn.now(),
+    });
+    await trx('orders')
+      .where('id', orderId)
+      .update({
+        status: done ? 'FILLED' : 'PARTIALLY_FILLED',
+        filled_quantity: filled.toFixed(),
+        average_fill_price: paid.div(filled).toDecimalPlaces(8).toFixed(),
+        filled_at: done ? trx.fn.now() : null,
+        updated_at: trx.fn.now(),
+      });
+
+    const payload: SettleFillPayload = {
+      fillId: id,
+      orderId,
+      userId: order.user_id,
+      quantity: size.toFixed(),
+      price,
+      final: done,
+    };
+    await enqueueJob(
+      trx,
+      JOBS_SCHEMA,
+      'settle-fill',
+      { ...payload },
+      {
+        queue: portfolioQueue(order.portfolio_id),
+        jobKey: `settle:${id}`,
+      },
+    );
+    return id;
+  });
+
+  if (fillId) crashPoint('trading.fill.after-commit');
+  return fillId;
+}
+
+/**
+ * Ends an open order as CANCELLED or REJECTED and, in the same transaction, queues the release
+ * of its hold. Returns the updated order, or undefined when it was no longer open.
+ */
+export async function endOrder(
+  db: Knex,
+  orderId: string,
+  outcome: { status: 'CANCELLED' } | { status: 'REJECTED'; reason: string },
+  userId?: string,
+): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const order = await lockOpenOrder(trx, orderId);
+    if (!order || (userId !== undefined && order.user_id !== userId)) return false;
+
+    await trx('orders')
+      .where('id', orderId)
+      .update(
+        outcome.status === 'CANCELLED'
+          ? { status: 'CANCELLED', cancelled_at: trx.fn.now(), updated_at: trx.fn.now() }
+          : {
+              status: 'REJECTED',
+              rejection_reason: outcome.reason,
+              rejected_at: trx.fn.now(),
+              updated_at: trx.fn.now(),
+            },
+      );
+    const payload: ReleasePayload = { orderId, userId: order.user_id };
+    await enqueueJob(
+      trx,
+      JOBS_SCHEMA,
+      'release-reservation',
+      { ...payload },
+      {
+        queue: portfolioQueue(order.portfolio_id),
+        jobKey: `release:${orderId}`,
+      },
+    );
+    return true;
+  });
+}
+
+/**
+ * The price an order fills at against a quote, or undefined when it does not cross: buys take
+ * the ask, sells the bid; a limit must be reached, a protected market buy must stay under its cap.
+ */
+export function crossingPrice(
+  order: Pick<Order, 'side' | 'type' | 'limitPrice' | 'priceCap'>,
+  quote: { bid: string; ask: string },
+): string | undefined {
+  const price = order.side === 'BUY' ? quote.ask : quote.bid;
+  const bound = order.type === 'LIMIT' ? order.limitPrice : order.priceCap;
+  if (bound === null) return price;
+  if (order.side === 'BUY') return new Decimal(price).lte(bound) ? price : undefined;
+  return new Decimal(price).gte(bound) ? price : undefined;
+}
