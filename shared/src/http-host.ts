@@ -5,12 +5,15 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Health } from './health.js';
+import type { ServiceMetrics } from './metrics.js';
 
 export interface ApolloHostOptions<Context extends ApolloContext> {
   apollo: ApolloServer<Context>;
   /** Builds a request's context from its headers. */
   context: (header: (name: string) => string | undefined) => Promise<Context>;
   health: Health;
+  /** Served at /metrics in Prometheus text format when given. */
+  metrics?: ServiceMetrics;
   logger: Logger;
   port: number;
   host?: string;
@@ -126,6 +129,12 @@ export async function hostApollo<Context extends ApolloContext>(
       return sendJson(response, report.ready ? 200 : 503, report);
     }
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
+    if (url.pathname === '/metrics' && options.metrics) {
+      const { registry } = options.metrics;
+      response.writeHead(200, { 'content-type': registry.contentType });
+      response.end(await registry.metrics());
+      return;
+    }
     sendError(response, 404, 'NOT_FOUND', `Nothing is served at ${url.pathname}; try /graphql.`);
   }
 

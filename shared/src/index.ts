@@ -20,3 +20,4 @@ export * from './subgraph-schema.js';
 export * from './subgraph-main.js';
 export * from './crash-points.js';
 export * from './job-queue.js';
+export * from './metrics.js';

@@ -5,6 +5,7 @@ import type { RunningHost } from './http-host.js';
 import { createLogger, type Logger } from './logger.js';
 import { migrateToLatest, type Migration } from './migrations.js';
 import type { subgraphEnvironment } from './service-config.js';
+import { countStatements, createMetrics, type ServiceMetrics } from './metrics.js';
 import { createShutdown } from './shutdown.js';
 import type { z } from 'zod';
 
@@ -15,6 +16,7 @@ export interface SubgraphDeps<Config> {
   /** The database's URL, for components that open their own pools (the job queue). */
   databaseUrl: string;
   logger: Logger;
+  metrics: ServiceMetrics;
   config: Config;
   port: number;
   /** Register what must stop on shutdown; steps run in reverse order of registration. */
@@ -65,6 +67,8 @@ export async function runSubgraph<Config extends BaseConfig>(
       poolMax: config.DATABASE_POOL_MAX,
     });
     shutdown.add('database pool', () => db.destroy());
+    const metrics = createMetrics(options.name);
+    countStatements(db, metrics);
 
     if (config.MIGRATE_ON_START) {
       const applied = await migrateToLatest(db, options.name, options.migrations);
@@ -79,6 +83,7 @@ export async function runSubgraph<Config extends BaseConfig>(
       db,
       databaseUrl: location.url,
       logger,
+      metrics,
       config,
       port,
       onShutdown: (name, step) => shutdown.add(name, step),

@@ -10,11 +10,12 @@ await runSubgraph({
   port: (config) => config.ADVICE_PORT,
   migrations,
   seed: (db) => seedAdvice(db),
-  start: ({ db, logger, config, port }) =>
+  start: ({ db, logger, metrics, config, port }) =>
     startAdviceServer({
       db,
       logger,
       port,
+      metrics,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,

@@ -11,6 +11,7 @@ import {
   type Knex,
   type Logger,
   type RunningHost,
+  type ServiceMetrics,
 } from '#shared';
 import type { AdviceContext } from './context.js';
 import { createAdviceLoaders } from './loaders.js';
@@ -21,6 +22,7 @@ import { resolvers } from './resolvers.js';
 export const ADVICE_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface AdviceServerOptions {
+  metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
   identitySecret: string;
@@ -43,6 +45,7 @@ export async function startAdviceServer(options: AdviceServerOptions): Promise<R
 
   return hostApollo({
     apollo,
+    metrics: options.metrics,
     logger,
     port,
     host,

@@ -10,11 +10,12 @@ await runSubgraph({
   port: (config) => config.MARKET_PORT,
   migrations,
   seed: (db) => seedMarket(db),
-  start: ({ db, logger, config, port }) =>
+  start: ({ db, logger, metrics, config, port }) =>
     startMarketServer({
       db,
       logger,
       port,
+      metrics,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
     }),

@@ -10,6 +10,7 @@ import {
   type Knex,
   type Logger,
   type RunningHost,
+  type ServiceMetrics,
 } from '#shared';
 import type { MarketContext } from './context.js';
 import { createMarketLoaders } from './loaders.js';
@@ -19,6 +20,7 @@ import { resolvers } from './resolvers.js';
 export const MARKET_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface MarketServerOptions {
+  metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
   identitySecret: string;
@@ -53,6 +55,12 @@ export async function startMarketServer(options: MarketServerOptions): Promise<R
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
   app.get('/readyz', async (_request, reply) => {
     const report = await health.readiness();
     return reply.code(report.ready ? 200 : 503).send(report);

@@ -11,13 +11,14 @@ await runSubgraph({
   port: (config) => config.PORTFOLIO_PORT,
   migrations,
   seed: (db) => seedPortfolio(db),
-  start({ db, logger, config, port, onShutdown }) {
+  start({ db, logger, metrics, config, port, onShutdown }) {
     const sweeper = startReservationSweeper({
       db,
       logger,
       tradingUrl: config.TRADING_URL,
       signIdentity: createIdentitySigner({ secret: config.INTERNAL_IDENTITY_SECRET }),
       orphanAgeSeconds: config.RESERVATION_ORPHAN_SECONDS,
+      intervalMs: config.RESERVATION_SWEEP_INTERVAL_MS,
     });
     onShutdown('reservation sweeper', () => sweeper.stop());
 
@@ -25,6 +26,7 @@ await runSubgraph({
       db,
       logger,
       port,
+      metrics,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,

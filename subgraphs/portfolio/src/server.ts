@@ -11,6 +11,7 @@ import {
   type Knex,
   type Logger,
   type RunningHost,
+  type ServiceMetrics,
 } from '#shared';
 import type { PortfolioContext } from './context.js';
 import { createPortfolioLoaders } from './loaders.js';
@@ -21,6 +22,7 @@ import { resolvers } from './resolvers.js';
 export const PORTFOLIO_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface PortfolioServerOptions {
+  metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
   identitySecret: string;
@@ -41,6 +43,7 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
 
   return hostApollo({
     apollo,
+    metrics: options.metrics,
     logger,
     port,
     host,

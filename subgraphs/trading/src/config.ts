@@ -11,6 +11,8 @@ export function loadTradingConfig(env: Environment = process.env) {
       MARKET_ORDER_PROTECTION_BPS: envInt(200),
       LIMIT_MATCH_INTERVAL_MS: envInt(1_000, 50),
       JOB_CONCURRENCY: envInt(8, 1),
+      JOB_STALE_LOCK_SECONDS: envInt(60, 5),
+      RESERVATION_TRUST_SECONDS: envInt(60, 1),
     },
     env,
   );

@@ -13,6 +13,8 @@ export interface TradingServices {
   readonly signAsTrading: (userId: string) => Promise<string>;
   /** Market buys may fill at most this many basis points above the ask seen on acceptance. */
   readonly marketProtectionBps: number;
+  /** An order is recorded only if its hold is younger than this; see docs/trading.md. */
+  readonly reservationTrustMs: number;
 }
 
 export interface TradingContext extends BaseContext, TradingServices {

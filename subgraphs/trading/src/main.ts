@@ -13,13 +13,14 @@ await runSubgraph({
   port: (config) => config.TRADING_PORT,
   migrations,
   seed: (db) => seedTrading(db),
-  async start({ db, databaseUrl, logger, config, port, onShutdown }) {
+  async start({ db, databaseUrl, logger, metrics, config, port, onShutdown }) {
     const services = createTradingServices({
       db,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,
       portfolioUrl: config.PORTFOLIO_URL,
       marketProtectionBps: config.MARKET_ORDER_PROTECTION_BPS,
+      reservationTrustSeconds: config.RESERVATION_TRUST_SECONDS,
     });
 
     const jobs = await startJobQueue({
@@ -27,6 +28,7 @@ await runSubgraph({
       schema: JOBS_SCHEMA,
       tasks: createTradingTasks(services, logger),
       concurrency: config.JOB_CONCURRENCY,
+      staleLockSeconds: config.JOB_STALE_LOCK_SECONDS,
       logger,
     });
     onShutdown('job queue', () => jobs.stop());
@@ -42,6 +44,7 @@ await runSubgraph({
       services,
       logger,
       port,
+      metrics,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
     });

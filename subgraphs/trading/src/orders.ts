@@ -11,9 +11,6 @@ export interface OrderPayload {
   userErrors: UserError[];
 }
 
-/** A hold older than this when its order would be written is not trusted; see docs/trading.md. */
-const MAX_RESERVATION_AGE_MS = 60_000;
-
 const rejected = (...userErrors: UserError[]): OrderPayload => ({ order: null, userErrors });
 
 function instrumentProblem(input: PlaceOrderInput, facts: InstrumentFacts | undefined) {
@@ -105,7 +102,7 @@ export async function placeOrder(
   crashPoint('trading.place.after-reserve');
 
   const reservedAt = Date.parse(outcome.reservedAt ?? '');
-  if (!(Date.now() - reservedAt < MAX_RESERVATION_AGE_MS)) {
+  if (!(Date.now() - reservedAt < context.reservationTrustMs)) {
     await releaseQuietly(context, orderId, identity.userId);
     throw new Error('The hold for this order is too old to trust; the order was not placed.');
   }

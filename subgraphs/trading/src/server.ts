@@ -12,6 +12,7 @@ import {
   type Knex,
   type Logger,
   type RunningHost,
+  type ServiceMetrics,
 } from '#shared';
 import { createMarketClient, createPortfolioClient } from './clients.js';
 import type { TradingContext, TradingServices } from './context.js';
@@ -27,6 +28,7 @@ export interface TradingServicesOptions {
   marketUrl: string;
   portfolioUrl: string;
   marketProtectionBps?: number;
+  reservationTrustSeconds?: number;
 }
 
 export function createTradingServices(options: TradingServicesOptions): TradingServices {
@@ -40,10 +42,12 @@ export function createTradingServices(options: TradingServicesOptions): TradingS
     ),
     signAsTrading: (userId) => sign({ userId, service: 'trading' }),
     marketProtectionBps: options.marketProtectionBps ?? 200,
+    reservationTrustMs: (options.reservationTrustSeconds ?? 60) * 1000,
   };
 }
 
 export interface TradingServerOptions {
+  metrics?: ServiceMetrics;
   services: TradingServices;
   logger: Logger;
   identitySecret: string;
@@ -58,6 +62,7 @@ export async function startTradingServer(options: TradingServerOptions): Promise
 
   return hostApollo({
     apollo,
+    metrics: options.metrics,
     logger,
     port,
     host,

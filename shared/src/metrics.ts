@@ -1,0 +1,28 @@
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Knex } from 'knex';
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  /** SQL statements sent by this process: the figure batching keeps flat. */
+  readonly dbStatements: Counter<'service'>;
+}
+
+/** A Prometheus registry per service, with Node's process metrics and the service label. */
+export function createMetrics(service: string): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+
+  const dbStatements = new Counter({
+    name: 'moneta_db_statements_total',
+    help: 'SQL statements sent to PostgreSQL',
+    labelNames: ['service'],
+    registers: [registry],
+  });
+  return { registry, dbStatements };
+}
+
+/** Counts every statement a knex instance sends. */
+export function countStatements(db: Knex, metrics: ServiceMetrics): void {
+  db.on('query', () => metrics.dbStatements.inc());
+}
