@@ -52,7 +52,7 @@ export async function createFundedPortfolio(
           kind: 'BUY',
           reference: `fixture:${id}:buy:${index}`,
           cashAmount: cost.negated().toDecimalPlaces(4).toFixed(),
-          instrumentId: instrument ? instrumentId(position.symbol) : position.symbol,
+          instrumentId: instrumentId(position.symbol),
           quantity: position.quantity,
           price: position.price,
           priceCurrency: currency,
