@@ -1,7 +1,7 @@
-import { instrumentId } from '#demo';
+import { instrumentId, portfolioId } from '#demo';
 import { Decimal, type Knex } from '#shared';
 import { createFundedPortfolio, discrepancies, waitFor } from './fixtures.js';
-import { openTestSchema, routerGraphQL } from './stack.js';
+import { openTestSchema, routerGraphQL, tokenFor } from './stack.js';
 
 // User numbers 910000-910999 belong to this file.
 let next = 910_000 + Math.floor(Math.random() * 900);
@@ -317,5 +317,90 @@ describe('many buys at once', () => {
     expect(Number(settled.cash.amount)).toBeGreaterThanOrEqual(0);
     expect(settled.holdings[0]?.quantity).toBe(String(200 * accepted));
     expect(await discrepancies([account.portfolioId])).toEqual([]);
+  });
+});
+
+describe('performance', () => {
+  const PERFORMANCE = /* GraphQL */ `
+    query Performance($id: ID!, $from: Date) {
+      portfolio(id: $id) {
+        performance(from: $from) {
+          from
+          to
+          timeWeightedReturn
+          annualizedVolatility
+          maxDrawdown
+          series {
+            date
+            value {
+              amount
+            }
+          }
+        }
+      }
+    }
+  `;
+
+  interface PerformanceView {
+    portfolio: {
+      performance: {
+        timeWeightedReturn: string;
+        annualizedVolatility: string;
+        maxDrawdown: string;
+        series: { date: string; value: { amount: string } }[];
+      };
+    };
+  }
+
+  it('reports a year of a seeded portfolio from its ledger and daily closes', async () => {
+    const { body } = await routerGraphQL<PerformanceView>(
+      PERFORMANCE,
+      { id: portfolioId('carol-pension') },
+      { token: await tokenFor('carol') },
+    );
+    expect(body.errors).toBeUndefined();
+    const performance = body.data?.portfolio.performance;
+    expect(performance?.series.length).toBeGreaterThan(250);
+    expect(Number(performance?.annualizedVolatility)).toBeGreaterThan(0);
+    expect(Number(performance?.maxDrawdown)).toBeGreaterThan(0);
+    expect(performance?.timeWeightedReturn).toMatch(/^-?\d+(\.\d+)?$/);
+  });
+
+  it('is recomputed as soon as the ledger changes', async () => {
+    const account = await createFundedPortfolio(next++, '10000.00', [
+      { symbol: 'VOD', quantity: '5000', price: '0.65' },
+    ]);
+    const from = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+    const ask = async () =>
+      (
+        await routerGraphQL<PerformanceView>(
+          PERFORMANCE,
+          { id: account.portfolioId, from },
+          {
+            token: account.token,
+          },
+        )
+      ).body;
+
+    const first = await ask();
+    expect(first.errors).toBeUndefined();
+    const performance = first.data?.portfolio.performance;
+    expect(performance?.series.length).toBeGreaterThan(15);
+    expect(Number(performance?.maxDrawdown)).toBeGreaterThanOrEqual(0);
+    expect(await ask()).toEqual(first);
+
+    await place(account.token, {
+      portfolioId: account.portfolioId,
+      instrumentId: instrumentId('VOD'),
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: '5000',
+    });
+    const after = await waitFor('performance to reflect the sale', async () => {
+      const body = await ask();
+      const last = body.data?.portfolio.performance.series.at(-1)?.value.amount;
+      return last !== performance?.series.at(-1)?.value.amount ? body : undefined;
+    });
+    expect(after.data?.portfolio.performance.series.length).toBe(performance?.series.length);
   });
 });

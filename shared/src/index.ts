@@ -21,3 +21,4 @@ export * from './subgraph-main.js';
 export * from './crash-points.js';
 export * from './job-queue.js';
 export * from './metrics.js';
+export * from './cache.js';

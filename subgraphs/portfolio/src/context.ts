@@ -1,9 +1,11 @@
 import type { BaseContext, Knex } from '#shared';
 import type { PortfolioLoaders } from './loaders.js';
 import type { MarketPriceLoader } from './market-client.js';
+import type { PerformanceService } from './performance-service.js';
 
 export interface PortfolioContext extends BaseContext {
   readonly loaders: PortfolioLoaders;
   readonly market: MarketPriceLoader;
   readonly db: Knex;
+  readonly performance: PerformanceService;
 }

@@ -30,6 +30,8 @@ await runSubgraph({
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,
+      redisUrl: config.REDIS_URL,
+      performanceTtlSeconds: config.PERFORMANCE_CACHE_TTL_SECONDS,
     });
   },
 });

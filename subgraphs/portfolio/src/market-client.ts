@@ -71,3 +71,57 @@ export function createMarketPriceLoader(market: GraphQLClient, requestId: string
 }
 
 export type MarketPriceLoader = ReturnType<typeof createMarketPriceLoader>;
+
+const HISTORY_QUERY = /* GraphQL */ `
+  query PortfolioPerformanceHistory($ids: [ID!]!, $from: Date!, $to: Date!) {
+    instrumentsByIds(ids: $ids) {
+      id
+      currency
+      priceHistory(from: $from, to: $to) {
+        date
+        close
+      }
+    }
+    fxRates {
+      base
+      quote
+      rate
+    }
+  }
+`;
+
+interface HistoryResponse {
+  instrumentsByIds: ({
+    id: string;
+    currency: string;
+    priceHistory: { date: string; close: string }[];
+  } | null)[];
+  fxRates: { base: string; quote: string; rate: string }[];
+}
+
+/** Daily closes of many instruments, converted to `base` at today's rates, in one call. */
+export async function fetchClosesInBase(
+  market: GraphQLClient,
+  ids: readonly string[],
+  range: { from: string; to: string },
+  base: string,
+  requestId: string,
+): Promise<Map<string, { date: string; close: number }[]>> {
+  const closes = new Map<string, { date: string; close: number }[]>();
+  if (ids.length === 0) return closes;
+
+  const { data } = await market<HistoryResponse>(HISTORY_QUERY, { ids, ...range }, { requestId });
+  const rates = new Map(
+    data.fxRates.map((rate) => [`${rate.base}/${rate.quote}`, Number(rate.rate)]),
+  );
+  for (const instrument of data.instrumentsByIds) {
+    if (!instrument) continue;
+    const rate = instrument.currency === base ? 1 : rates.get(`${instrument.currency}/${base}`);
+    if (rate === undefined) continue;
+    closes.set(
+      instrument.id,
+      instrument.priceHistory.map((bar) => ({ date: bar.date, close: Number(bar.close) * rate })),
+    );
+  }
+  return closes;
+}

@@ -1,5 +1,6 @@
 import {
   badUserInput,
+  DateScalar,
   DateTimeScalar,
   Decimal,
   DecimalScalar,
@@ -23,6 +24,7 @@ const MAX_STATEMENT = 500;
 export const resolvers: ResolverMap<PortfolioContext> = {
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
+  Date: DateScalar,
 
   Query: {
     me(_root, _args, context) {
@@ -79,6 +81,26 @@ export const resolvers: ResolverMap<PortfolioContext> = {
       }
       const rows = await loaders.statementByPortfolio.load(`${portfolio.id}|${args.first}`);
       return rows.map((row) => ({ ...row, baseCurrency: portfolio.baseCurrency }));
+    },
+
+    async performance(
+      portfolio: Portfolio,
+      args: { from?: string | null; to?: string | null },
+      { performance, requestId },
+    ) {
+      const result = await performance(portfolio, args, requestId);
+      const percent = (fraction: number) => (fraction * 100).toFixed(2);
+      return {
+        from: result.from,
+        to: result.to,
+        timeWeightedReturn: percent(result.timeWeightedReturn),
+        annualizedVolatility: percent(result.annualizedVolatility),
+        maxDrawdown: percent(result.maxDrawdown),
+        series: result.series.map((point) => ({
+          date: point.date,
+          value: { amount: point.value.toFixed(2), currency: portfolio.baseCurrency },
+        })),
+      };
     },
 
     holdings(portfolio: Portfolio, _args, { loaders }) {

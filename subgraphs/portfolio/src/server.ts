@@ -1,5 +1,6 @@
 import {
   createBaseContext,
+  createCache,
   createGraphQLClient,
   createHealth,
   createIdentityVerifier,
@@ -16,6 +17,7 @@ import {
 import type { PortfolioContext } from './context.js';
 import { createPortfolioLoaders } from './loaders.js';
 import { createMarketPriceLoader } from './market-client.js';
+import { createPerformanceService } from './performance-service.js';
 import { createPortfolioRepository } from './repository.js';
 import { resolvers } from './resolvers.js';
 
@@ -27,6 +29,8 @@ export interface PortfolioServerOptions {
   logger: Logger;
   identitySecret: string;
   marketUrl: string;
+  redisUrl?: string | undefined;
+  performanceTtlSeconds?: number;
   port: number;
   host?: string;
 }
@@ -36,12 +40,19 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
   const repository = createPortfolioRepository(db);
   const verifyIdentity = createIdentityVerifier(identitySecret);
   const market = createGraphQLClient({ url: marketUrl, service: 'market' });
+  const cache = createCache({ redisUrl: options.redisUrl, prefix: 'moneta:portfolio:', logger });
+  const performance = createPerformanceService({
+    db,
+    market,
+    cache,
+    ttlSeconds: options.performanceTtlSeconds,
+  });
 
   const apollo = createSubgraphApollo<PortfolioContext>(
     createSubgraphSchema(PORTFOLIO_SDL, resolvers),
   );
 
-  return hostApollo({
+  const running = await hostApollo({
     apollo,
     metrics: options.metrics,
     logger,
@@ -53,9 +64,18 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
       return {
         ...base,
         db,
+        performance,
         loaders: createPortfolioLoaders(repository),
         market: createMarketPriceLoader(market, base.requestId),
       };
     },
   });
+  return {
+    url: running.url,
+    port: running.port,
+    async close() {
+      await running.close();
+      await cache.close();
+    },
+  };
 }
