@@ -181,3 +181,47 @@ it('issues the same SQL for a portfolio of 10 holdings as for one of 200', async
   // A handful per subgraph per query level, whatever the size (measured: 2, 2, 7, 2).
   for (const name of SUBGRAPHS) expect(ten.used[name]).toBeLessThanOrEqual(10);
 }, 120_000);
+
+describe('with a read replica configured', () => {
+  let replicated: IsolatedStack;
+
+  beforeAll(async () => {
+    // The "replica" is the same database here; what is tested is where each query is sent.
+    replicated = await startIsolatedStack(
+      'replica',
+      {
+        LIMIT_MATCH_INTERVAL_MS: '3600000',
+        RESERVATION_SWEEP_INTERVAL_MS: '3600000',
+      },
+      { replicaOfPrimary: true },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await replicated?.stop();
+  }, 60_000);
+
+  async function byRole(name: string): Promise<Record<string, number>> {
+    const url = replicated.stack.urls[name as 'market'].replace('/graphql', '/metrics');
+    const text = await (await fetch(url)).text();
+    const counts: Record<string, number> = {};
+    for (const line of text.split('\n')) {
+      const match = /^moneta_db_statements_total\{.*role="(\w+)".*\} (\d+)/.exec(line);
+      if (match) counts[match[1] as string] = Number(match[2]);
+    }
+    return counts;
+  }
+
+  it('sends read-only queries to the replica and nothing else', async () => {
+    const before = await byRole('market');
+    const { body } = await postGraphQL(
+      replicated.stack.urls.router,
+      '{ instruments(first: 5) { nodes { symbol quote { price } } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    const after = await byRole('market');
+
+    expect((after.replica ?? 0) - (before.replica ?? 0)).toBeGreaterThan(0);
+    expect(after.primary).toBe(before.primary);
+  });
+});

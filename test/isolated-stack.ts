@@ -16,7 +16,7 @@ export interface IsolatedStack {
 export async function startIsolatedStack(
   name: string,
   env: NodeJS.ProcessEnv,
-  options: { restartOnCrash?: boolean } = {},
+  options: { restartOnCrash?: boolean; replicaOfPrimary?: boolean } = {},
 ): Promise<IsolatedStack> {
   const adminUrl = process.env.TEST_ADMIN_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_ADMIN_DATABASE_URL is not set: run tests via jest.');
@@ -35,7 +35,13 @@ export async function startIsolatedStack(
     databaseUrl,
     ports,
     output: process.env.TEST_STACK_OUTPUT === 'inherit' ? 'inherit' : 'ignore',
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: 'false', ...env },
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      ...(options.replicaOfPrimary ? { DATABASE_REPLICA_URL: databaseUrl } : {}),
+      ...env,
+    },
     onUnexpectedExit: (service) => {
       // A supervisor's job: what crashed is started again.
       if (options.restartOnCrash && !stopping) void holder.stack?.start(service);

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 export interface ServiceMetrics {
   readonly registry: Registry;
   /** SQL statements sent by this process: the figure batching keeps flat. */
-  readonly dbStatements: Counter<'service'>;
+  readonly dbStatements: Counter<'role'>;
 }
 
 /** A Prometheus registry per service, with Node's process metrics and the service label. */
@@ -16,13 +16,18 @@ export function createMetrics(service: string): ServiceMetrics {
   const dbStatements = new Counter({
     name: 'moneta_db_statements_total',
     help: 'SQL statements sent to PostgreSQL',
-    labelNames: ['service'],
+    labelNames: ['role'],
     registers: [registry],
   });
   return { registry, dbStatements };
 }
 
-/** Counts every statement a knex instance sends. */
-export function countStatements(db: Knex, metrics: ServiceMetrics): void {
-  db.on('query', () => metrics.dbStatements.inc());
+/** Counts every statement a knex instance sends, by role: `primary` or `replica`. */
+export function countStatements(
+  db: Knex,
+  metrics: ServiceMetrics,
+  role: 'primary' | 'replica' = 'primary',
+): void {
+  metrics.dbStatements.inc({ role }, 0);
+  db.on('query', () => metrics.dbStatements.inc({ role }));
 }

@@ -13,6 +13,8 @@ type BaseConfig = Readonly<z.infer<z.ZodObject<typeof subgraphEnvironment>>>;
 
 export interface SubgraphDeps<Config> {
   db: Knex;
+  /** Where read-only queries go: the replica when DATABASE_REPLICA_URL is set, else `db`. */
+  reader: Knex;
   /** The database's URL, for components that open their own pools (the job queue). */
   databaseUrl: string;
   logger: Logger;
@@ -70,6 +72,19 @@ export async function runSubgraph<Config extends BaseConfig>(
     const metrics = createMetrics(options.name);
     countStatements(db, metrics);
 
+    let reader = db;
+    if (config.DATABASE_REPLICA_URL) {
+      reader = createDatabase({
+        url: config.DATABASE_REPLICA_URL,
+        schema: options.name,
+        poolMin: config.DATABASE_POOL_MIN,
+        poolMax: config.DATABASE_POOL_MAX,
+        applicationName: `moneta-${options.name}-replica`,
+      });
+      shutdown.add('replica pool', () => reader.destroy());
+      countStatements(reader, metrics, 'replica');
+    }
+
     if (config.MIGRATE_ON_START) {
       const applied = await migrateToLatest(db, options.name, options.migrations);
       if (applied.length > 0) logger.info({ applied }, 'migrations applied');
@@ -81,6 +96,7 @@ export async function runSubgraph<Config extends BaseConfig>(
     const port = options.port(config);
     const host = await options.start({
       db,
+      reader,
       databaseUrl: location.url,
       logger,
       metrics,

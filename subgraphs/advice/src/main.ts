@@ -10,9 +10,10 @@ await runSubgraph({
   port: (config) => config.ADVICE_PORT,
   migrations,
   seed: (db) => seedAdvice(db),
-  start: ({ db, logger, metrics, config, port }) =>
+  start: ({ db, reader, logger, metrics, config, port }) =>
     startAdviceServer({
       db,
+      reader,
       logger,
       port,
       metrics,

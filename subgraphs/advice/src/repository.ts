@@ -3,7 +3,9 @@ import type { RiskProfile } from './engine.js';
 
 export const DEFAULT_PROFILE: RiskProfile = 'BALANCED';
 
-export function createAdviceRepository(db: Knex) {
+/** Every query here only reads, so all of them go to `reader` (a replica when configured). */
+export function createAdviceRepository(reader: Knex) {
+  const db = reader;
   return {
     async profilesFor(
       portfolioIds: readonly string[],

@@ -22,6 +22,8 @@ import { resolvers } from './resolvers.js';
 export const ADVICE_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface AdviceServerOptions {
+  /** Read-only queries go here; defaults to `db`. */
+  reader?: Knex;
   metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
@@ -34,7 +36,7 @@ export interface AdviceServerOptions {
 
 export async function startAdviceServer(options: AdviceServerOptions): Promise<RunningHost> {
   const { db, logger, identitySecret, port, host } = options;
-  const repository = createAdviceRepository(db);
+  const repository = createAdviceRepository(options.reader ?? db);
   const verifyIdentity = createIdentityVerifier(identitySecret);
   const marketSummary = createMarketSummarySource({
     market: createGraphQLClient({ url: options.marketUrl, service: 'market' }),

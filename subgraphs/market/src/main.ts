@@ -10,9 +10,10 @@ await runSubgraph({
   port: (config) => config.MARKET_PORT,
   migrations,
   seed: (db) => seedMarket(db),
-  start: ({ db, logger, metrics, config, port }) =>
+  start: ({ db, reader, logger, metrics, config, port }) =>
     startMarketServer({
       db,
+      reader,
       logger,
       port,
       metrics,

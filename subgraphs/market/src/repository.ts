@@ -12,7 +12,9 @@ const INSTRUMENT_COLUMNS = {
 };
 
 /** All SQL of the market subgraph. Every read takes many keys, so loaders batch into one query. */
-export function createMarketRepository(db: Knex) {
+/** Every query here only reads, so all of them go to `reader` (a replica when configured). */
+export function createMarketRepository(reader: Knex) {
+  const db = reader;
   return {
     async instrumentsByIds(ids: readonly string[]): Promise<Instrument[]> {
       const valid = ids.filter(isUuid);

@@ -20,6 +20,8 @@ import { resolvers } from './resolvers.js';
 export const MARKET_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface MarketServerOptions {
+  /** Read-only queries go here; defaults to `db`. */
+  reader?: Knex;
   metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
@@ -34,7 +36,7 @@ export interface MarketServerOptions {
  */
 export async function startMarketServer(options: MarketServerOptions): Promise<RunningHost> {
   const { db, logger, identitySecret, port, host = '0.0.0.0' } = options;
-  const repository = createMarketRepository(db);
+  const repository = createMarketRepository(options.reader ?? db);
   const verifyIdentity = createIdentityVerifier(identitySecret);
   const health = createHealth([{ name: 'database', check: () => pingDatabase(db) }]);
 

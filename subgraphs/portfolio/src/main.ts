@@ -11,7 +11,7 @@ await runSubgraph({
   port: (config) => config.PORTFOLIO_PORT,
   migrations,
   seed: (db) => seedPortfolio(db),
-  start({ db, logger, metrics, config, port, onShutdown }) {
+  start({ db, reader, logger, metrics, config, port, onShutdown }) {
     const sweeper = startReservationSweeper({
       db,
       logger,
@@ -24,6 +24,7 @@ await runSubgraph({
 
     return startPortfolioServer({
       db,
+      reader,
       logger,
       port,
       metrics,

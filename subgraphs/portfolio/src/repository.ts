@@ -11,7 +11,9 @@ const PORTFOLIO_COLUMNS = {
 };
 
 /** All SQL of the portfolio subgraph; each read takes many keys so loaders can batch. */
-export function createPortfolioRepository(db: Knex) {
+/** Every query here only reads, so all of them go to `reader` (a replica when configured). */
+export function createPortfolioRepository(reader: Knex) {
+  const db = reader;
   return {
     async usersByIds(ids: readonly string[]): Promise<User[]> {
       const valid = ids.filter(isUuid);

@@ -24,6 +24,8 @@ import { resolvers } from './resolvers.js';
 export const PORTFOLIO_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
 export interface PortfolioServerOptions {
+  /** Read-only queries go here; defaults to `db`. */
+  reader?: Knex;
   metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
@@ -37,7 +39,7 @@ export interface PortfolioServerOptions {
 
 export async function startPortfolioServer(options: PortfolioServerOptions): Promise<RunningHost> {
   const { db, logger, identitySecret, marketUrl, port, host } = options;
-  const repository = createPortfolioRepository(db);
+  const repository = createPortfolioRepository(options.reader ?? db);
   const verifyIdentity = createIdentityVerifier(identitySecret);
   const market = createGraphQLClient({ url: marketUrl, service: 'market' });
   const cache = createCache({ redisUrl: options.redisUrl, prefix: 'moneta:portfolio:', logger });

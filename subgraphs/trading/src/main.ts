@@ -13,9 +13,10 @@ await runSubgraph({
   port: (config) => config.TRADING_PORT,
   migrations,
   seed: (db) => seedTrading(db),
-  async start({ db, databaseUrl, logger, metrics, config, port, onShutdown }) {
+  async start({ db, reader, databaseUrl, logger, metrics, config, port, onShutdown }) {
     const services = createTradingServices({
       db,
+      reader,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,
       portfolioUrl: config.PORTFOLIO_URL,

@@ -32,8 +32,11 @@ export interface OrdersPageKey {
   first: number;
 }
 
-/** All SQL of the trading subgraph. */
-export function createTradingRepository(db: Knex) {
+/**
+ * All SQL of the trading subgraph. Lists shown to users read from `reader` (a replica when
+ * configured); everything that decides what happens to an order reads the primary.
+ */
+export function createTradingRepository(db: Knex, reader: Knex = db) {
   return {
     async ordersByIds(ids: readonly string[]): Promise<Order[]> {
       const valid = ids.filter(isUuid);
@@ -71,7 +74,7 @@ export function createTradingRepository(db: Knex) {
         .andWhere('user_id', userId);
       if (statuses && statuses.length > 0) ranked.whereIn('status', statuses);
 
-      return db
+      return reader
         .select(Object.keys(ORDER_COLUMNS))
         .from(ranked.as('ranked'))
         .where('rank', '<=', first)
@@ -79,7 +82,7 @@ export function createTradingRepository(db: Knex) {
     },
 
     async fillsByOrderIds(orderIds: readonly string[]): Promise<Fill[]> {
-      return db('fills')
+      return reader('fills')
         .select({
           id: 'id',
           orderId: 'order_id',

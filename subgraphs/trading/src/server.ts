@@ -24,6 +24,8 @@ export const TRADING_SDL = readSchemaFile(new URL('../schema.graphql', import.me
 
 export interface TradingServicesOptions {
   db: Knex;
+  /** Read-only lists go here; defaults to `db`. */
+  reader?: Knex;
   identitySecret: string;
   marketUrl: string;
   portfolioUrl: string;
@@ -35,7 +37,7 @@ export function createTradingServices(options: TradingServicesOptions): TradingS
   const sign = createIdentitySigner({ secret: options.identitySecret });
   return {
     db: options.db,
-    repository: createTradingRepository(options.db),
+    repository: createTradingRepository(options.db, options.reader),
     market: createMarketClient(createGraphQLClient({ url: options.marketUrl, service: 'market' })),
     portfolios: createPortfolioClient(
       createGraphQLClient({ url: options.portfolioUrl, service: 'portfolio' }),
