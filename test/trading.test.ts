@@ -40,6 +40,7 @@ const CANCEL = /* GraphQL */ `
       }
       userErrors {
         code
+        field
         message
       }
     }
@@ -284,6 +285,19 @@ describe('cancelOrder', () => {
     );
     expect(second.body.data?.cancelOrder.userErrors[0]?.code).toBe('ORDER_NOT_OPEN');
   });
+
+  it.each(['not-a-uuid', '00000000-0000-0000-0000-000000000000', ''])(
+    'refuses to cancel unknown order %p with UNKNOWN_ORDER',
+    async (id) => {
+      const { body } = await routerGraphQL<{
+        cancelOrder: { order: unknown; userErrors: { code: string; field: string[] }[] };
+      }>(CANCEL, { id }, { token: carol });
+      expect(body.data?.cancelOrder.order).toBeNull();
+      expect(body.data?.cancelOrder.userErrors).toEqual([
+        expect.objectContaining({ code: 'UNKNOWN_ORDER', field: ['id'] }),
+      ]);
+    },
+  );
 
   it("refuses to cancel another user's order", async () => {
     const id = await placeLimit();
