@@ -29,7 +29,7 @@ export default async function globalSetup() {
     databaseUrl: url,
     ports,
     output: process.env.TEST_STACK_OUTPUT === 'inherit' ? 'inherit' : 'ignore',
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: 'false' },
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: 'false', DATABASE_POOL_MAX: '5' },
   });
   globalThis.__MONETA_TEST_STACK__ = stack;
   for (const [service, serviceUrl] of Object.entries(stack.urls)) {

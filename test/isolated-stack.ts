@@ -39,12 +39,14 @@ export async function startIsolatedStack(
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
+      DATABASE_POOL_MAX: '5',
       ...(options.replicaOfPrimary ? { DATABASE_REPLICA_URL: databaseUrl } : {}),
       ...env,
     },
     onUnexpectedExit: (service) => {
-      // A supervisor's job: what crashed is started again.
-      if (options.restartOnCrash && !stopping) void holder.stack?.start(service);
+      // A supervisor's job: what crashed is started again. A restart that itself dies ends up
+      // here once more, so its failure needs no handling of its own.
+      if (options.restartOnCrash && !stopping) holder.stack?.start(service).catch(() => {});
     },
   });
   holder.stack = stack;

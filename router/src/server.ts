@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { useApolloFederation } from '@envelop/apollo-federation';
 import type { ApolloGateway } from '@apollo/gateway';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { REQUEST_ID_HEADER, type Logger, type RunningHost } from '#shared';
+import { closeServer, listen, REQUEST_ID_HEADER, type Logger, type RunningHost } from '#shared';
 import type { Authenticator } from './auth.js';
 import type { RouterContext } from './context.js';
 import { useVariableCoercion } from './plugins/variables.js';
@@ -79,25 +78,14 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
   });
 
   const server: Server = createServer(yoga);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = await listen(server, port, host);
 
   return {
     port: bound,
     url: `http://127.0.0.1:${bound}/graphql`,
     async close() {
       draining = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await closeServer(server);
       await gateway.stop();
     },
   };

@@ -51,6 +51,8 @@ export async function startEmbeddedPostgres(
     password,
     persistent: true,
     createPostgresUser: true,
+    // Every service keeps its own pool; the default of 100 connections is soon reached.
+    postgresFlags: ['-c', 'max_connections=400'],
     onLog: (message) => logger?.debug({ postgres: String(message).trim() }, 'postgres'),
     onError: (message) => logger?.warn({ postgres: String(message).trim() }, 'postgres'),
   });

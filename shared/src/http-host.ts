@@ -155,8 +155,23 @@ export async function hostApollo<Context extends ApolloContext>(
       else response.end();
     });
   });
-  server.keepAliveTimeout = 65_000;
+  const bound = await listen(server, port, host);
+  return {
+    port: bound,
+    url: `http://127.0.0.1:${bound}/graphql`,
+    async close() {
+      await closeServer(server);
+      await apollo.stop();
+    },
+  };
+}
 
+/**
+ * Listens and resolves with the bound port (useful with port 0), or rejects when the port is
+ * taken. Keep-alive outlasts typical load balancer idle timeouts (60 s), so they close first.
+ */
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -164,17 +179,13 @@ export async function hostApollo<Context extends ApolloContext>(
       resolve();
     });
   });
-  const bound = (server.address() as AddressInfo).port;
+  return (server.address() as AddressInfo).port;
+}
 
-  return {
-    port: bound,
-    url: `http://127.0.0.1:${bound}/graphql`,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await apollo.stop();
-    },
-  };
+/** Stops accepting, lets requests in flight finish, and drops idle keep-alive connections. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
 }

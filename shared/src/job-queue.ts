@@ -116,6 +116,8 @@ export async function startJobQueue(options: JobQueueOptions): Promise<{ stop():
     connectionString,
     schema,
     concurrency,
+    // One connection per job in flight, one for LISTEN, one spare.
+    maxPoolSize: concurrency + 2,
     taskList: tasks,
     noHandleSignals: true,
     pollInterval: 1_000,
