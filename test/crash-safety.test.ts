@@ -110,19 +110,31 @@ it('books a fill exactly once when trading and then portfolio die mid-settlement
   expect(orderId).toEqual(expect.any(String));
 
   const fill = await waitFor(
-    'the fill to be booked in the ledger',
+    'the fill to be booked in the ledger, with both crashes behind it',
     async () => {
       const entries = await ledger(account.portfolioId);
       const settled = entries.some((entry) => entry.kind === 'BUY');
-      return settled && (await openHolds(account.portfolioId)) === 0 ? entries : undefined;
+      const bothCrashed =
+        crashed('trading.fill.after-commit') && crashed('portfolio.settle.after-commit');
+      return settled && bothCrashed && (await openHolds(account.portfolioId)) === 0
+        ? entries
+        : undefined;
     },
     60_000,
   );
-  expect(crashed('trading.fill.after-commit')).toBe(true);
-  expect(crashed('portfolio.settle.after-commit')).toBe(true);
 
-  // Give any duplicate delivery time to land, then check nothing was booked twice.
-  await new Promise((resolve) => setTimeout(resolve, 4_000));
+  // The settlement whose answer was lost is delivered again; wait until the queue is empty,
+  // i.e. the repeat was accepted, then check that it booked nothing twice.
+  await waitFor(
+    'the repeated settlement to complete',
+    async () => {
+      const [row] = await tradingDb
+        .raw('select count(*) as count from trading_jobs._private_jobs')
+        .then((result: { rows: { count: string }[] }) => result.rows);
+      return Number(row?.count) === 0 ? true : undefined;
+    },
+    60_000,
+  );
   const entries = await ledger(account.portfolioId);
   expect(entries.map((entry) => entry.kind)).toEqual(['DEPOSIT', 'BUY']);
   expect(entries).toEqual(fill);

@@ -1,5 +1,5 @@
 import { DEMO_USERS, portfolioId, userId } from '#demo';
-import { IDENTITY_HEADER, createIdentitySigner } from '#shared';
+import { DEV_IDENTITY_SECRET, IDENTITY_HEADER, createIdentitySigner } from '#shared';
 import { postGraphQL, routerGraphQL, serviceUrl, tokenFor } from './stack.js';
 
 const CROSS_SUBGRAPH = /* GraphQL */ `
@@ -137,6 +137,31 @@ describe('ownership', () => {
 
     expect(body.data?.portfolio ?? null).toBeNull();
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('internal operations', () => {
+  it('are not part of the public graph', async () => {
+    const { status, body } = await routerGraphQL(
+      'mutation { releaseReservation(orderId: "00000000-0000-0000-0000-000000000000") }',
+      {},
+      { token: alice },
+    );
+    expect(status).toBe(400);
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it("refuse a user's identity even when called on the subgraph directly", async () => {
+    const asAlice = await createIdentitySigner({ secret: DEV_IDENTITY_SECRET })({
+      userId: userId('alice'),
+    });
+    const { body } = await postGraphQL(
+      serviceUrl('portfolio'),
+      'mutation { releaseReservation(orderId: "00000000-0000-0000-0000-000000000000") }',
+      {},
+      { headers: { [IDENTITY_HEADER]: asAlice } },
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
 
