@@ -31,6 +31,9 @@ export function loadRouterConfig(env: Environment = process.env) {
       MARKET_URL: envUrl(),
       ADVICE_URL: envUrl(),
       SUBGRAPH_TIMEOUT_MS: envInt(10_000, 1),
+      PERSISTED_OPERATIONS: z.enum(['allow-all', 'safelist', 'log-only']).optional(),
+      PERSISTED_MANIFEST_PATH: z.string().default('persisted-queries/manifest.json'),
+      REDIS_URL: envUrl(),
     },
     env,
   );
@@ -44,7 +47,10 @@ export function loadRouterConfig(env: Environment = process.env) {
   if (!config.JWKS_URL) {
     requireSecretInProduction(config.NODE_ENV, 'JWT_SECRET', config.JWT_SECRET, DEV_JWT_SECRET);
   }
-  return config;
+  // Production accepts only what clients shipped unless told otherwise.
+  const persisted =
+    config.PERSISTED_OPERATIONS ?? (config.NODE_ENV === 'production' ? 'safelist' : 'allow-all');
+  return Object.freeze({ ...config, PERSISTED_OPERATIONS: persisted });
 }
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { ConfigError, createIdentitySigner, createLogger, createShutdown } from '#shared';
+import {
+  ConfigError,
+  createCache,
+  createIdentitySigner,
+  createLogger,
+  createShutdown,
+} from '#shared';
+import { loadManifest } from './persisted/manifest.js';
 import { createAuthenticator } from './auth.js';
 import { loadRouterConfig, subgraphUrlOverrides, type RouterConfig } from './config.js';
 import { createGateway } from './gateway.js';
@@ -26,8 +33,14 @@ try {
     logger,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
   });
+  const manifest = loadManifest(path.resolve(config.PERSISTED_MANIFEST_PATH), logger);
+  shutdown.add('manifest watch', () => manifest.close());
+  const registrations = createCache({ redisUrl: config.REDIS_URL, prefix: 'moneta:router:', logger });
+  shutdown.add('registrations', () => registrations.close());
+
   const server = await startRouterServer({
     gateway,
+    persisted: { mode: config.PERSISTED_OPERATIONS, manifest, registrations, logger },
     logger,
     port: config.ROUTER_PORT,
     host: config.HOST,

@@ -6,10 +6,13 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { closeServer, listen, REQUEST_ID_HEADER, type Logger, type RunningHost } from '#shared';
 import type { Authenticator } from './auth.js';
 import type { RouterContext } from './context.js';
+import { usePersistedOperations, type PersistedOperationsOptions } from './persisted/plugin.js';
 import { useVariableCoercion } from './plugins/variables.js';
 
 export interface RouterServerOptions {
   gateway: ApolloGateway;
+  /** Persisted operations and the safelist; absent, any operation runs as sent. */
+  persisted?: PersistedOperationsOptions;
   authenticate: Authenticator;
   logger: Logger;
   port: number;
@@ -64,8 +67,10 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
       warn: (...args) => logger.warn({ detail: args.slice(1) }, String(args[0])),
       error: (...args) => logger.error({ detail: args.slice(1) }, String(args[0])),
     },
+    extraParamNames: ['documentId'],
     plugins: [
       useProbes(() => !draining),
+      options.persisted ? usePersistedOperations(options.persisted) : {},
       useVariableCoercion(),
       useApolloFederation({ gateway, logger }),
     ],
