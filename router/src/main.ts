@@ -35,7 +35,11 @@ try {
   });
   const manifest = loadManifest(path.resolve(config.PERSISTED_MANIFEST_PATH), logger);
   shutdown.add('manifest watch', () => manifest.close());
-  const registrations = createCache({ redisUrl: config.REDIS_URL, prefix: 'moneta:router:', logger });
+  const registrations = createCache({
+    redisUrl: config.REDIS_URL,
+    prefix: 'moneta:router:',
+    logger,
+  });
   shutdown.add('registrations', () => registrations.close());
 
   const server = await startRouterServer({

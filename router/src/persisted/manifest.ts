@@ -19,7 +19,10 @@ export interface ManifestSource {
 
 function parseManifest(text: string, path: string): Map<string, ManifestOperation> {
   const manifest = JSON.parse(text) as { format?: string; operations?: ManifestOperation[] };
-  if (manifest.format !== 'apollo-persisted-query-manifest' || !Array.isArray(manifest.operations)) {
+  if (
+    manifest.format !== 'apollo-persisted-query-manifest' ||
+    !Array.isArray(manifest.operations)
+  ) {
     throw new Error(`${path} is not an Apollo persisted query manifest.`);
   }
   return new Map(manifest.operations.map((operation) => [operation.id, operation]));

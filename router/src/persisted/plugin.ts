@@ -39,12 +39,16 @@ export function sha256Hex(text: string): string {
 
 /** Reads `documentId` from the body or, for GET, the URL; and Apollo's persistedQuery extension. */
 function requestedId(params: Record<string, unknown>, request: Request) {
-  const fromUrl = request.method === 'GET' ? new URL(request.url).searchParams.get('documentId') : null;
+  const fromUrl =
+    request.method === 'GET' ? new URL(request.url).searchParams.get('documentId') : null;
   const documentId = (params.documentId as unknown) ?? fromUrl ?? undefined;
   const extension = (params.extensions as { persistedQuery?: unknown } | undefined)?.persistedQuery;
 
   if (extension !== undefined) {
-    const { version, sha256Hash } = (extension ?? {}) as { version?: unknown; sha256Hash?: unknown };
+    const { version, sha256Hash } = (extension ?? {}) as {
+      version?: unknown;
+      sha256Hash?: unknown;
+    };
     if (version !== 1 || typeof sha256Hash !== 'string' || !SHA256_HEX.test(sha256Hash)) {
       throw refuse(
         PersistedErrorCode.PERSISTED_QUERY_INVALID,
@@ -88,7 +92,10 @@ export function usePersistedOperations(options: PersistedOperationsOptions): Plu
         if (query === undefined || mode === 'allow-all') return;
         if (manifest.get(sha256Hex(query))) return;
         if (mode === 'log-only') {
-          log.warn({ operationName: params.operationName ?? null }, 'operation outside the manifest');
+          log.warn(
+            { operationName: params.operationName ?? null },
+            'operation outside the manifest',
+          );
           return;
         }
         throw refuse(
