@@ -32,7 +32,9 @@ const boundaryZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', '.data', 'coverage', 'dist', 'load/reports'] },
+  {
+    ignores: ['node_modules', '.data', 'coverage', 'dist', 'load/reports', '**/generated/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,6 +10,12 @@ export interface ValuationInput {
   positions: { instrument: { id: string }; weight: string }[];
 }
 
+/** A portfolio as advice receives it: the id and the valuation the query planner required. */
+export interface PortfolioWithValuation {
+  id: string;
+  valuation?: ValuationInput | null;
+}
+
 export interface Recommendation {
   kind: 'REBALANCE' | 'REDUCE_CONCENTRATION' | 'INVEST_CASH' | 'HOLD';
   priority: Priority;

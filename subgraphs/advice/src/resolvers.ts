@@ -1,13 +1,8 @@
-import { DateTimeScalar, DecimalScalar, unauthenticated, type ResolverMap } from '#shared';
-import type { AdviceContext } from './context.js';
-import { adviseOn, type ValuationInput } from './engine.js';
+import { DateTimeScalar, DecimalScalar, unauthenticated } from '#shared';
+import { adviseOn } from './engine.js';
+import type { Resolvers } from './generated/graphql.js';
 
-interface PortfolioRepresentation {
-  id: string;
-  valuation?: ValuationInput | null;
-}
-
-export const resolvers: ResolverMap<AdviceContext> = {
+export const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
 
@@ -18,7 +13,7 @@ export const resolvers: ResolverMap<AdviceContext> = {
   },
 
   Portfolio: {
-    async advice(portfolio: PortfolioRepresentation, _args, context) {
+    async advice(portfolio, _args, context) {
       if (!context.identity) throw unauthenticated('advice');
       // The router fetched the valuation from the portfolio subgraph, which checked ownership.
       if (!portfolio.valuation) return null;

@@ -1,14 +1,6 @@
-import {
-  DateScalar,
-  DateTimeScalar,
-  Decimal,
-  DecimalScalar,
-  toFixed,
-  type ResolverMap,
-} from '#shared';
-import type { MarketContext } from './context.js';
+import { DateScalar, DateTimeScalar, Decimal, DecimalScalar, toFixed } from '#shared';
 import { invalidArgument } from './errors.js';
-import type { AssetClass, Instrument, Quote } from './model.js';
+import type { Resolvers } from './generated/graphql.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 
 const MAX_PAGE = 200;
@@ -25,25 +17,21 @@ function checkRange(argument: string, value: number, min: number, max: number): 
   }
 }
 
-export const resolvers: ResolverMap<MarketContext> = {
+export const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
   Date: DateScalar,
 
   Query: {
-    async instrument(_root, args: { id?: string; symbol?: string }, { loaders }) {
-      if ((args.id === undefined) === (args.symbol === undefined)) {
+    async instrument(_root, args, { loaders }) {
+      if ((args.id == null) === (args.symbol == null)) {
         throw invalidArgument('id', 'Give exactly one of the arguments "id" and "symbol".');
       }
-      if (args.id !== undefined) return loaders.instrumentById.load(args.id);
+      if (args.id != null) return loaders.instrumentById.load(args.id);
       return loaders.instrumentBySymbol.load(args.symbol as string);
     },
 
-    async instruments(
-      _root,
-      args: { assetClass?: AssetClass | null; first: number; after?: string | null },
-      { repository, loaders },
-    ) {
+    async instruments(_root, args, { repository, loaders }) {
       checkRange('first', args.first, 1, MAX_PAGE);
       const afterSymbol = args.after == null ? undefined : decodeCursor(args.after);
       const { rows, totalCount } = await repository.listInstruments({
@@ -65,14 +53,18 @@ export const resolvers: ResolverMap<MarketContext> = {
       };
     },
 
-    async instrumentsByIds(_root, args: { ids: string[] }, { loaders }) {
+    async instrumentsByIds(_root, args, { loaders }) {
       if (args.ids.length > MAX_IDS) {
         throw invalidArgument('ids', `At most ${MAX_IDS} ids per call; got ${args.ids.length}.`);
       }
-      return loaders.instrumentById.loadMany(args.ids);
+      const found = await loaders.instrumentById.loadMany(args.ids);
+      return found.map((item) => {
+        if (item instanceof Error) throw item;
+        return item;
+      });
     },
 
-    async searchInstruments(_root, args: { text: string; limit: number }, { repository }) {
+    async searchInstruments(_root, args, { repository }) {
       checkRange('limit', args.limit, 1, MAX_SEARCH);
       const text = args.text.trim();
       if (text.length === 0) return [];
@@ -85,20 +77,19 @@ export const resolvers: ResolverMap<MarketContext> = {
   },
 
   Instrument: {
-    async __resolveReference(
-      reference: { id?: string; symbol?: string },
-      { loaders }: MarketContext,
-    ) {
-      if (reference.id !== undefined) return loaders.instrumentById.load(reference.id);
-      if (reference.symbol !== undefined) return loaders.instrumentBySymbol.load(reference.symbol);
+    async __resolveReference(reference, { loaders }) {
+      if ('id' in reference && reference.id) return loaders.instrumentById.load(reference.id);
+      if ('symbol' in reference && reference.symbol) {
+        return loaders.instrumentBySymbol.load(reference.symbol);
+      }
       return null;
     },
 
-    quote(instrument: Instrument, _args, { loaders }) {
+    quote(instrument, _args, { loaders }) {
       return loaders.quoteByInstrumentId.load(instrument.id);
     },
 
-    priceHistory(instrument: Instrument, args: { from?: string; to?: string }, { loaders }) {
+    priceHistory(instrument, args, { loaders }) {
       const today = new Date();
       const to = args.to ?? isoDate(today);
       const from = args.from ?? isoDate(new Date(Date.parse(to) - 365 * 86_400_000));
@@ -110,11 +101,11 @@ export const resolvers: ResolverMap<MarketContext> = {
   },
 
   Quote: {
-    dayChange(quote: Quote) {
+    dayChange(quote) {
       return new Decimal(quote.price).minus(quote.previousClose).toFixed();
     },
 
-    dayChangePercent(quote: Quote) {
+    dayChangePercent(quote) {
       const previous = new Decimal(quote.previousClose);
       if (previous.isZero()) return '0.00';
       return toFixed(new Decimal(quote.price).minus(previous).div(previous).times(100), 2);

@@ -42,3 +42,6 @@ export interface LedgerRow {
   priceCurrency: string | null;
   createdAt: Date;
 }
+
+/** A ledger row as the LedgerEntry type resolves it: with its portfolio's currency. */
+export type LedgerEntryParent = LedgerRow & { baseCurrency: string };

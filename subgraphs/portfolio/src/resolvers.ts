@@ -5,23 +5,16 @@ import {
   Decimal,
   DecimalScalar,
   forbidden,
-  type ResolverMap,
 } from '#shared';
 import { loadOwnedPortfolio, requireIdentity, requireService } from './access.js';
-import type { PortfolioContext } from './context.js';
-import type { Holding, LedgerRow, MarketPrice, Portfolio, User } from './model.js';
-import {
-  releaseReservation,
-  reserve,
-  settleFill,
-  type ReserveRequest,
-  type SettleRequest,
-} from './reservations.js';
+import type { Resolvers } from './generated/graphql.js';
+import type { MarketPrice } from './model.js';
+import { releaseReservation, reserve, settleFill } from './reservations.js';
 import { valuePortfolio } from './valuation.js';
 
 const MAX_STATEMENT = 500;
 
-export const resolvers: ResolverMap<PortfolioContext> = {
+export const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
   Date: DateScalar,
@@ -32,19 +25,19 @@ export const resolvers: ResolverMap<PortfolioContext> = {
       return context.loaders.userById.load(identity.userId);
     },
 
-    portfolio(_root, args: { id: string }, context) {
+    portfolio(_root, args, context) {
       return loadOwnedPortfolio(context, args.id);
     },
   },
 
   User: {
-    __resolveReference(reference: { id: string }, context: PortfolioContext) {
+    __resolveReference(reference, context) {
       const identity = requireIdentity(context, 'a user');
       if (reference.id !== identity.userId) throw forbidden('Users can read only themselves.');
       return context.loaders.userById.load(reference.id);
     },
 
-    async portfolios(user: User, _args, { loaders }) {
+    async portfolios(user, _args, { loaders }) {
       const portfolios = await loaders.portfoliosByUserId.load(user.id);
       for (const portfolio of portfolios) loaders.portfolioById.prime(portfolio.id, portfolio);
       return portfolios;
@@ -52,19 +45,21 @@ export const resolvers: ResolverMap<PortfolioContext> = {
   },
 
   Portfolio: {
-    __resolveReference(reference: { id: string }, context: PortfolioContext) {
+    __resolveReference(reference, context) {
       return loadOwnedPortfolio(context, reference.id);
     },
 
-    owner(portfolio: Portfolio, _args, { loaders }) {
-      return loaders.userById.load(portfolio.userId);
+    async owner(portfolio, _args, { loaders }) {
+      const owner = await loaders.userById.load(portfolio.userId);
+      if (!owner) throw new Error(`Portfolio ${portfolio.id} has no owner row.`);
+      return owner;
     },
 
-    cash(portfolio: Portfolio) {
+    cash(portfolio) {
       return { amount: new Decimal(portfolio.cash).toFixed(2), currency: portfolio.baseCurrency };
     },
 
-    async buyingPower(portfolio: Portfolio, _args, { loaders }) {
+    async buyingPower(portfolio, _args, { loaders }) {
       const reserved = await loaders.reservedCashByPortfolioId.load(portfolio.id);
       const amount = new Decimal(portfolio.cash)
         .minus(reserved)
@@ -72,7 +67,7 @@ export const resolvers: ResolverMap<PortfolioContext> = {
       return { amount: amount.toFixed(2), currency: portfolio.baseCurrency };
     },
 
-    async statement(portfolio: Portfolio, args: { first: number }, { loaders }) {
+    async statement(portfolio, args, { loaders }) {
       if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_STATEMENT) {
         throw badUserInput(
           'first',
@@ -83,11 +78,7 @@ export const resolvers: ResolverMap<PortfolioContext> = {
       return rows.map((row) => ({ ...row, baseCurrency: portfolio.baseCurrency }));
     },
 
-    async performance(
-      portfolio: Portfolio,
-      args: { from?: string | null; to?: string | null },
-      { performance, requestId },
-    ) {
+    async performance(portfolio, args, { performance, requestId }) {
       const result = await performance(portfolio, args, requestId);
       const percent = (fraction: number) => (fraction * 100).toFixed(2);
       return {
@@ -103,11 +94,11 @@ export const resolvers: ResolverMap<PortfolioContext> = {
       };
     },
 
-    holdings(portfolio: Portfolio, _args, { loaders }) {
+    holdings(portfolio, _args, { loaders }) {
       return loaders.holdingsByPortfolioId.load(portfolio.id);
     },
 
-    async valuation(portfolio: Portfolio, _args, { loaders, market }) {
+    async valuation(portfolio, _args, { loaders, market }) {
       const holdings = await loaders.holdingsByPortfolioId.load(portfolio.id);
       const quotes = await market.prices.loadMany(holdings.map((holding) => holding.instrumentId));
 
@@ -121,15 +112,15 @@ export const resolvers: ResolverMap<PortfolioContext> = {
   },
 
   LedgerEntry: {
-    cashAmount(entry: LedgerRow & { baseCurrency: string }) {
+    cashAmount(entry) {
       return { amount: new Decimal(entry.cashAmount).toFixed(2), currency: entry.baseCurrency };
     },
 
-    instrument(entry: LedgerRow) {
+    instrument(entry) {
       return entry.instrumentId ? { __typename: 'Instrument', id: entry.instrumentId } : null;
     },
 
-    price(entry: LedgerRow) {
+    price(entry) {
       return entry.price && entry.priceCurrency
         ? { amount: entry.price, currency: entry.priceCurrency }
         : null;
@@ -137,47 +128,47 @@ export const resolvers: ResolverMap<PortfolioContext> = {
   },
 
   Mutation: {
-    async reserveForOrder(_root, args: { input: Omit<ReserveRequest, 'userId'> }, context) {
+    async reserveForOrder(_root, args, context) {
       const identity = requireService(context, 'trading');
-      const input = args.input;
-      if (input.side !== 'BUY' && input.side !== 'SELL') {
-        throw badUserInput('side', `side must be BUY or SELL; got "${input.side}".`);
+      const { side, ...input } = args.input;
+      if (side !== 'BUY' && side !== 'SELL') {
+        throw badUserInput('side', `side must be BUY or SELL; got "${side}".`);
       }
 
       // Loading the instrument's price also loads the exchange rates the hold is converted at.
       await context.market.prices.load(input.instrumentId);
       const outcome = await reserve(
         context.db,
-        { ...input, userId: identity.userId },
+        { ...input, side, userId: identity.userId },
         context.market.fx,
       );
       context.log.info({ orderId: input.orderId, status: outcome.status }, 'reservation');
       return outcome;
     },
 
-    async settleFill(_root, args: { input: SettleRequest }, context) {
+    async settleFill(_root, args, context) {
       requireService(context, 'trading');
       const outcome = await settleFill(context.db, args.input);
       context.log.info({ orderId: args.input.orderId, fillId: args.input.fillId, outcome }, 'fill');
       return outcome === 'SETTLED';
     },
 
-    releaseReservation(_root, args: { orderId: string }, context) {
+    releaseReservation(_root, args, context) {
       requireService(context, 'trading');
       return releaseReservation(context.db, args.orderId);
     },
   },
 
   Holding: {
-    instrument(holding: Holding) {
+    instrument(holding) {
       return { __typename: 'Instrument', id: holding.instrumentId };
     },
 
-    averageCost(holding: Holding) {
+    averageCost(holding) {
       return { amount: new Decimal(holding.averageCost).toFixed(), currency: holding.currency };
     },
 
-    costBasis(holding: Holding) {
+    costBasis(holding) {
       const cost = new Decimal(holding.quantity).times(holding.averageCost).toDecimalPlaces(2);
       return { amount: cost.toFixed(2), currency: holding.currency };
     },

@@ -68,3 +68,8 @@ export interface UserError {
   message: string;
   field: string[];
 }
+
+/** A portfolio as trading knows it: by reference from the portfolio subgraph. */
+export interface PortfolioReference {
+  id: string;
+}

@@ -5,10 +5,10 @@ import {
   forbidden,
   notFound,
   unauthenticated,
-  type ResolverMap,
 } from '#shared';
 import type { TradingContext } from './context.js';
-import type { Order, OrderStatus, PlaceOrderInput } from './model.js';
+import type { Resolvers } from './generated/graphql.js';
+import type { Order } from './model.js';
 import { cancelOrder, placeOrder } from './orders.js';
 
 const MAX_ORDERS_PAGE = 500;
@@ -26,16 +26,16 @@ async function loadOwnOrder(context: TradingContext, id: string): Promise<Order>
   return order;
 }
 
-export const resolvers: ResolverMap<TradingContext> = {
+export const resolvers: Resolvers = {
   Decimal: DecimalScalar,
   DateTime: DateTimeScalar,
 
   Query: {
-    order(_root, args: { id: string }, context) {
+    order(_root, args, context) {
       return loadOwnOrder(context, args.id);
     },
 
-    async orderStates(_root, args: { ids: string[] }, context) {
+    async orderStates(_root, args, context) {
       if (context.identity?.service !== 'portfolio') {
         throw forbidden('Only the portfolio service may call orderStates.');
       }
@@ -45,29 +45,29 @@ export const resolvers: ResolverMap<TradingContext> = {
   },
 
   Mutation: {
-    placeOrder(_root, args: { input: PlaceOrderInput }, context) {
+    placeOrder(_root, args, context) {
       return placeOrder(context, requireIdentity(context, 'placeOrder'), args.input);
     },
 
-    cancelOrder(_root, args: { id: string }, context) {
+    cancelOrder(_root, args, context) {
       return cancelOrder(context, requireIdentity(context, 'cancelOrder'), args.id);
     },
   },
 
   Order: {
-    __resolveReference(reference: { id: string }, context: TradingContext) {
+    __resolveReference(reference, context) {
       return loadOwnOrder(context, reference.id);
     },
 
-    portfolio(order: Order) {
+    portfolio(order) {
       return { __typename: 'Portfolio', id: order.portfolioId };
     },
 
-    instrument(order: Order) {
+    instrument(order) {
       return { __typename: 'Instrument', id: order.instrumentId };
     },
 
-    fills(order: Order, _args, { loaders }) {
+    fills(order, _args, { loaders }) {
       return loaders.fillsByOrderId.load(order.id);
     },
   },
@@ -75,15 +75,11 @@ export const resolvers: ResolverMap<TradingContext> = {
   Portfolio: {
     // Ownership was checked by the portfolio subgraph that produced this reference; orders are
     // filtered by the caller as well, so a hand-made reference shows nothing of anyone else.
-    __resolveReference(reference: { id: string }) {
+    __resolveReference(reference) {
       return reference;
     },
 
-    orders(
-      portfolio: { id: string },
-      args: { status?: OrderStatus[] | null; first: number },
-      context,
-    ) {
+    orders(portfolio, args, context) {
       const identity = requireIdentity(context, 'orders');
       if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_ORDERS_PAGE) {
         throw badUserInput(
