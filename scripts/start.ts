@@ -3,9 +3,10 @@
  * is set), the four subgraphs and the router as child processes, waits until each is ready,
  * prints how to query, and on Ctrl-C stops everything in reverse order.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, startEmbeddedPostgres } from '#shared';
+import { createLogger } from '#shared';
 import { loadRouterConfig } from '../router/src/config.js';
 import { createDevToken } from './dev-token.js';
 import { launchStack, type RunningStack } from './stack.js';
@@ -13,7 +14,7 @@ import { launchStack, type RunningStack } from './stack.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const logger = createLogger({ service: 'start', level: 'info' });
 let stack: RunningStack | undefined;
-let stopEmbedded: (() => Promise<void>) | undefined;
+let embedded: ChildProcess | undefined;
 let stopping = false;
 
 async function stop(exitCode: number): Promise<void> {
@@ -21,9 +22,28 @@ async function stop(exitCode: number): Promise<void> {
   stopping = true;
   logger.info('stopping the stack');
   await stack?.stop();
-  await stopEmbedded?.();
+  if (embedded?.connected) {
+    const exited = new Promise((resolve) => embedded?.once('exit', resolve));
+    embedded.send('stop');
+    await exited;
+  }
   logger.info('stopped');
   process.exit(exitCode);
+}
+
+/** The embedded PostgreSQL, in its own process group (see scripts/embedded-db.ts). */
+function startEmbeddedDatabase(dataDir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    embedded = spawn(process.execPath, ['--import', 'tsx', 'scripts/embedded-db.ts', dataDir], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    embedded.once('message', (message: { url?: string }) => {
+      if (message.url) resolve(message.url);
+    });
+    embedded.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code})`)));
+  });
 }
 
 process.on('SIGINT', () => void stop(0));
@@ -33,10 +53,9 @@ try {
   const routerConfig = loadRouterConfig();
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const dataDir = path.resolve(root, process.env.DATA_DIR ?? '.data', 'postgres');
-    const embedded = await startEmbeddedPostgres({ dataDir, logger });
-    databaseUrl = embedded.url;
-    stopEmbedded = embedded.stop;
+    databaseUrl = await startEmbeddedDatabase(
+      path.resolve(root, process.env.DATA_DIR ?? '.data', 'postgres'),
+    );
   }
 
   const portOf = (name: string) => {
@@ -54,6 +73,8 @@ try {
       ),
     },
     onUnexpectedExit: (name, code, signal) => {
+      // On Ctrl-C every process gets the signal and stops on its own: that is no failure.
+      if (stopping) return;
       logger.error({ name, code, signal }, `${name} exited unexpectedly; stopping`);
       void stop(1);
     },

