@@ -91,7 +91,8 @@ export function formatReport(report: SchemaCheckReport): string {
     lines.push('  Client operations that would break:');
     for (const { operation, errors } of report.brokenOperations) {
       lines.push(
-        `    ✗ ${operation.client} ${operation.name} (${operation.file}, id ${operation.id.slice(0, 12)}…)`,
+        `    ✗ ${operation.client} ${operation.name} ` +
+          `(${operation.file}, id ${operation.id.slice(0, 12)}…)`,
       );
       for (const error of errors) lines.push(`        ${error}`);
     }

@@ -94,7 +94,8 @@ try {
       '  Try it:',
       `  curl -s ${url} -H 'content-type: application/json' \\`,
       `    -H "authorization: Bearer $(npm run -s token -- alice)" \\`,
-      `    -d '{"query":"{ me { portfolios { name holdings { quantity instrument { name quote { price } } } } } }"}'`,
+      `    -d '{"query":"{ me { portfolios { name holdings { quantity ` +
+        `instrument { name quote { price } } } } } }"}'`,
       '',
       '  Ctrl-C stops everything.',
       '',

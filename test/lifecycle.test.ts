@@ -213,7 +213,7 @@ describe('a market sell', () => {
 });
 
 describe('a limit buy', () => {
-  it('holds buying power while it rests, fills when the ask reaches it, and frees the rest', async () => {
+  it('holds buying power, fills when the ask reaches the limit, frees the rest', async () => {
     const account = await createFundedPortfolio(next++, '5000.00');
     const { ask } = await quoteOf('BARC');
     const limit = new Decimal(ask).times('0.9').toDecimalPlaces(4).toFixed();

@@ -67,7 +67,7 @@ describe('persisted operations (development mode)', () => {
     expect(byDocumentId.body).toEqual(viaPost.body);
   });
 
-  it('answers an unknown hash with PersistedQueryNotFound, then registers and serves it', async () => {
+  it('answers an unknown hash with PersistedQueryNotFound, then registers and serves', async () => {
     const query = `{ instrument(symbol: "KO") { name } } # ${Date.now()}`;
     const hash = sha256(query);
     const extensions = { persistedQuery: { version: 1, sha256Hash: hash } };

@@ -230,7 +230,7 @@ describe('bad input at the router', () => {
     }
   });
 
-  it('answers legacy application/json clients with 200, as the spec asks, and the same code', async () => {
+  it('answers legacy application/json clients with 200, as the spec asks, same code', async () => {
     const { status, body } = await post(JSON.stringify({ query: '{ nope }' }), {
       accept: 'application/json',
     });

@@ -18,7 +18,8 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   serialize(value) {
     const text = typeof value === 'string' ? value : String(value);
     if (!isDecimalText(text)) throw decimalError(value);
-    // Columns have a fixed scale; clients get the shortest exact form ("233.9", not "233.90000000").
+    // Columns have a fixed scale; clients get the shortest exact form: "233.9", not
+    // "233.90000000".
     return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
   },
   parseValue(value) {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 
-/** Reads a subgraph's SDL file, e.g. `readSchemaFile(new URL('../schema.graphql', import.meta.url))`. */
+/** Reads a subgraph's SDL, e.g. `readSchemaFile(new URL('../schema.graphql', import.meta.url))`. */
 export function readSchemaFile(url: URL): string {
   return readFileSync(url, 'utf8');
 }

@@ -63,7 +63,8 @@ function requestedId(params: Record<string, unknown>, request: Request) {
     if (!SHA256_HEX.test(id)) {
       throw refuse(
         PersistedErrorCode.PERSISTED_QUERY_INVALID,
-        `documentId must be a sha256 hex digest (optionally "sha256:"-prefixed); got "${documentId}".`,
+        'documentId must be a sha256 hex digest, optionally prefixed "sha256:"; ' +
+          `got "${documentId}".`,
         400,
       );
     }

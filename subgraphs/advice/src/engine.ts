@@ -126,7 +126,8 @@ export function adviseOn(
       priority: 'LOW',
       title: 'Stay the course',
       rationale:
-        `Every asset class is within ${REBALANCE_THRESHOLD} points of the ${profile.toLowerCase()} ` +
+        `Every asset class is within ${REBALANCE_THRESHOLD} points of the ` +
+        `${profile.toLowerCase()} ` +
         `model and no holding exceeds ${CONCENTRATION_LIMIT}% of the portfolio.`,
       assetClass: null,
       instrument: null,

@@ -53,6 +53,8 @@ const CLASS_NAMES: Record<string, string> = {
   CRYPTO: 'crypto',
 };
 
+const nameOf = (assetClass: string) => CLASS_NAMES[assetClass] ?? assetClass;
+
 const signed = (value: Decimal) => `${value.isNegative() ? '' : '+'}${toFixed(value, 2)}%`;
 
 /** Summarizes a day's moves: breadth, per-class averages, leaders and laggards. */
@@ -95,8 +97,8 @@ export function summarizeMoves(moves: readonly Move[], now = new Date()): Market
   const headline =
     `${mood}: ${advancers.length} of ${moves.length} instruments up` +
     (leader && laggard && leader !== laggard
-      ? `; best ${CLASS_NAMES[leader.assetClass] ?? leader.assetClass} (${signed(leader.average)}),` +
-        ` weakest ${CLASS_NAMES[laggard.assetClass] ?? laggard.assetClass} (${signed(laggard.average)})`
+      ? `; best ${nameOf(leader.assetClass)} (${signed(leader.average)}),` +
+        ` weakest ${nameOf(laggard.assetClass)} (${signed(laggard.average)})`
       : '');
 
   return {

@@ -170,7 +170,9 @@ function reservationProblem(
       return rejected({
         code: 'INSUFFICIENT_HOLDINGS',
         field: ['input', 'quantity'],
-        message: `Selling ${input.quantity} needs more than the ${available} held and not already for sale.`,
+        message:
+          `Selling ${input.quantity} needs more than the ${available} held ` +
+          'and not already for sale.',
       });
     default:
       throw new Error(`Unexpected reservation status ${status}.`);
@@ -219,7 +221,9 @@ export async function cancelOrder(
     return rejected({
       code: 'ORDER_NOT_OPEN',
       field: ['id'],
-      message: `Order "${id}" is ${current.status}; only ACCEPTED or PARTIALLY_FILLED orders can be cancelled.`,
+      message:
+        `Order "${id}" is ${current.status}; ` +
+        'only ACCEPTED or PARTIALLY_FILLED orders can be cancelled.',
     });
   }
   context.log.info({ orderId: id }, 'order cancelled');
