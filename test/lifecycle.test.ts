@@ -102,6 +102,22 @@ async function view(portfolioId: string, token: string) {
   return body.data.portfolio;
 }
 
+/**
+ * Waits for a ledger entry of `kind`, then reads the portfolio afresh: the read that first saw
+ * the entry may have loaded the portfolio row (cash) a moment before the entry committed.
+ */
+async function afterEntry(
+  account: { portfolioId: string; token: string },
+  kind: string,
+  what: string,
+) {
+  await waitFor(what, async () => {
+    const current = await view(account.portfolioId, account.token);
+    return current.statement.some((entry) => entry.kind === kind) ? true : undefined;
+  });
+  return view(account.portfolioId, account.token);
+}
+
 async function place(token: string, input: Record<string, unknown>) {
   const { body } = await routerGraphQL<Placed>(PLACE, { input }, { token });
   if (!body.data) throw new Error(JSON.stringify(body.errors));
@@ -135,10 +151,7 @@ describe('a market buy', () => {
     });
     expect(placed.userErrors).toEqual([]);
 
-    const settled = await waitFor('settlement', async () => {
-      const current = await view(account.portfolioId, account.token);
-      return current.statement.some((entry) => entry.kind === 'BUY') ? current : undefined;
-    });
+    const settled = await afterEntry(account, 'BUY', 'settlement');
 
     const cost = new Decimal(ask).times(100);
     expect(settled.orders[0]).toMatchObject({ status: 'FILLED', filledQuantity: '100' });
@@ -198,10 +211,7 @@ describe('a market sell', () => {
       type: 'MARKET',
       quantity: '400',
     });
-    const settled = await waitFor('settlement', async () => {
-      const current = await view(account.portfolioId, account.token);
-      return current.statement.some((entry) => entry.kind === 'SELL') ? current : undefined;
-    });
+    const settled = await afterEntry(account, 'SELL', 'settlement');
 
     const cashBefore = new Decimal(100).minus(new Decimal('500'));
     expect(exact(settled.cash.amount)).toBe(
@@ -238,10 +248,7 @@ describe('a limit buy', () => {
       .where('instrument_id', instrumentId('BARC'))
       .update({ ask: newAsk, bid: new Decimal(newAsk).minus('0.002').toFixed() });
 
-    const settled = await waitFor('the limit order to fill and settle', async () => {
-      const current = await view(account.portfolioId, account.token);
-      return current.statement.some((entry) => entry.kind === 'BUY') ? current : undefined;
-    });
+    const settled = await afterEntry(account, 'BUY', 'the limit order to fill and settle');
     expect(settled.orders[0]).toMatchObject({ status: 'FILLED', averageFillPrice: newAsk });
     const spent = new Decimal(newAsk).times(1000);
     expect(exact(settled.cash.amount)).toBe(exact(new Decimal(5000).minus(spent).toFixed(2)));
@@ -312,7 +319,7 @@ describe('many buys at once', () => {
           : undefined;
       },
       60_000,
-    );
+    ).then(() => view(account.portfolioId, account.token));
 
     expect(Number(settled.cash.amount)).toBeGreaterThanOrEqual(0);
     expect(settled.holdings[0]?.quantity).toBe(String(200 * accepted));
