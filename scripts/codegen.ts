@@ -20,6 +20,7 @@ import { SUPERGRAPH_PATH } from './subgraphs.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const API_SCHEMA_PATH = path.join(root, 'persisted-queries/generated/api-schema.graphql');
+const CLIENT_TYPES_TARGET = 'persisted-queries/generated/operations.ts';
 
 /** Every generated file and the text it should have, without writing anything. */
 export async function generatedFiles(): Promise<Map<string, string>> {
@@ -27,16 +28,16 @@ export async function generatedFiles(): Promise<Map<string, string>> {
   const apiSchema = `${printSchema(apiSchemaOf(readFileSync(SUPERGRAPH_PATH, 'utf8')))}\n`;
   files.set(API_SCHEMA_PATH, apiSchema);
 
-  // Client types are generated against the API schema as it will be written.
-  mkdirSync(path.dirname(API_SCHEMA_PATH), { recursive: true });
-  const previous = existsSync(API_SCHEMA_PATH) ? readFileSync(API_SCHEMA_PATH, 'utf8') : undefined;
-  writeFileSync(API_SCHEMA_PATH, apiSchema);
-  try {
-    const outputs = await generate({ ...config, cwd: root, silent: true }, false);
-    for (const output of outputs) files.set(path.resolve(root, output.filename), output.content);
-  } finally {
-    if (previous !== undefined) writeFileSync(API_SCHEMA_PATH, previous);
-  }
+  // Client types are generated from the API schema computed here, not from the file on disk,
+  // so that a check never reads (or has to write) a stale copy.
+  const generates = Object.fromEntries(
+    Object.entries(config.generates).map(([target, entry]) => [
+      target,
+      target === CLIENT_TYPES_TARGET ? { ...entry, schema: apiSchema } : entry,
+    ]),
+  );
+  const outputs = await generate({ ...config, generates, cwd: root, silent: true }, false);
+  for (const output of outputs) files.set(path.resolve(root, output.filename), output.content);
 
   files.set(MANIFEST_PATH, manifestText(buildManifest(readPersistedOperations())));
   return files;

@@ -62,16 +62,6 @@ function workerLogger(log: Logger): WorkerLogger {
   });
 }
 
-/** Installs the queue's tables; call before anything enqueues. */
-export async function migrateJobQueue(connectionString: string, schema: string): Promise<void> {
-  const utils = await makeWorkerUtils({ connectionString, schema });
-  try {
-    await utils.migrate();
-  } finally {
-    await utils.release();
-  }
-}
-
 /**
  * Runs this service's jobs with graphile-worker. A process killed mid-job leaves the job locked;
  * a periodic sweep unlocks jobs held longer than any job may legitimately take, so another

@@ -33,14 +33,3 @@ export async function migrateToLatest(
   })) as [number, string[]];
   return applied;
 }
-
-export async function rollbackAll(
-  db: Knex,
-  schema: string,
-  migrations: readonly Migration[],
-): Promise<void> {
-  await db.migrate.rollback(
-    { migrationSource: listSource(migrations), schemaName: schema, tableName: 'knex_migrations' },
-    true,
-  );
-}

@@ -3,9 +3,8 @@ import type { RiskProfile } from './engine.js';
 
 export const DEFAULT_PROFILE: RiskProfile = 'BALANCED';
 
-/** Every query here only reads, so all of them go to `reader` (a replica when configured). */
-export function createAdviceRepository(reader: Knex) {
-  const db = reader;
+/** Every query here only reads: pass the reader (a replica when configured). */
+export function createAdviceRepository(db: Knex) {
   return {
     async profilesFor(
       portfolioIds: readonly string[],

@@ -1,7 +1,5 @@
 export type AssetClass = 'EQUITY' | 'ETF' | 'BOND' | 'CRYPTO';
 
-export const ASSET_CLASSES: readonly AssetClass[] = ['EQUITY', 'ETF', 'BOND', 'CRYPTO'];
-
 export interface Instrument {
   id: string;
   symbol: string;

@@ -12,9 +12,8 @@ const INSTRUMENT_COLUMNS = {
 };
 
 /** All SQL of the market subgraph. Every read takes many keys, so loaders batch into one query. */
-/** Every query here only reads, so all of them go to `reader` (a replica when configured). */
-export function createMarketRepository(reader: Knex) {
-  const db = reader;
+/** Every query here only reads: pass the reader (a replica when configured). */
+export function createMarketRepository(db: Knex) {
   return {
     async instrumentsByIds(ids: readonly string[]): Promise<Instrument[]> {
       const valid = ids.filter(isUuid);

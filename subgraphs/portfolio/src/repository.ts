@@ -11,9 +11,8 @@ const PORTFOLIO_COLUMNS = {
 };
 
 /** All SQL of the portfolio subgraph; each read takes many keys so loaders can batch. */
-/** Every query here only reads, so all of them go to `reader` (a replica when configured). */
-export function createPortfolioRepository(reader: Knex) {
-  const db = reader;
+/** Every query here only reads: pass the reader (a replica when configured). */
+export function createPortfolioRepository(db: Knex) {
   return {
     async usersByIds(ids: readonly string[]): Promise<User[]> {
       const valid = ids.filter(isUuid);
