@@ -22,3 +22,4 @@ export * from './crash-points.js';
 export * from './job-queue.js';
 export * from './metrics.js';
 export * from './cache.js';
+export * from './event-bus.js';

@@ -13,6 +13,7 @@ export const subgraphEnvironment = {
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: envUrl(),
   DATABASE_REPLICA_URL: envUrl(),
+  REDIS_URL: envUrl(),
   DATABASE_POOL_MIN: envInt(0),
   DATABASE_POOL_MAX: envInt(10, 1),
   DATA_DIR: z.string().default('.data'),

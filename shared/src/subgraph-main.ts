@@ -7,6 +7,7 @@ import { migrateToLatest, type Migration } from './migrations.js';
 import type { subgraphEnvironment } from './service-config.js';
 import { countStatements, createMetrics, type ServiceMetrics } from './metrics.js';
 import { createShutdown } from './shutdown.js';
+import { createEventBus, type EventBus } from './event-bus.js';
 import type { z } from 'zod';
 
 type BaseConfig = Readonly<z.infer<z.ZodObject<typeof subgraphEnvironment>>>;
@@ -19,6 +20,8 @@ export interface SubgraphDeps<Config> {
   databaseUrl: string;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** Messages between processes: Redis pub/sub with REDIS_URL, in-process otherwise. */
+  events: EventBus;
   config: Config;
   port: number;
   /** Register what must stop on shutdown; steps run in reverse order of registration. */
@@ -93,6 +96,9 @@ export async function runSubgraph<Config extends BaseConfig>(
       logger.info('demo data seeded');
     }
 
+    const events = createEventBus({ redisUrl: config.REDIS_URL, logger });
+    shutdown.add('event bus', () => events.close());
+
     const port = options.port(config);
     const host = await options.start({
       db,
@@ -100,6 +106,7 @@ export async function runSubgraph<Config extends BaseConfig>(
       databaseUrl: location.url,
       logger,
       metrics,
+      events,
       config,
       port,
       onShutdown: (name, step) => shutdown.add(name, step),

@@ -18,7 +18,6 @@ export function loadPortfolioConfig(env: Environment = process.env) {
       // Must exceed trading's RESERVATION_TRUST_SECONDS; see docs/trading.md.
       RESERVATION_ORPHAN_SECONDS: envInt(120, 2),
       RESERVATION_SWEEP_INTERVAL_MS: envInt(30_000, 100),
-      REDIS_URL: envUrl(),
       PERFORMANCE_CACHE_TTL_SECONDS: envInt(60, 1),
     },
     env,
