@@ -23,3 +23,4 @@ export * from './job-queue.js';
 export * from './metrics.js';
 export * from './cache.js';
 export * from './event-bus.js';
+export * from './entity-events.js';
