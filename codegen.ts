@@ -42,6 +42,7 @@ const config: CodegenConfig = {
       Quote: '../model.js#Quote',
       DailyBar: '../model.js#DailyBar',
       FxRate: '../model.js#FxRate',
+      QuoteTick: '../model.js#QuoteTick',
     }),
     'subgraphs/portfolio/src/generated/graphql.ts': subgraph('portfolio', 'PortfolioContext', {
       User: '../model.js#User',

@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Health } from './health.js';
 import type { ServiceMetrics } from './metrics.js';
+import { attachSubscriptionServer } from './subscription-server.js';
 
 export interface ApolloHostOptions<Context extends ApolloContext> {
   apollo: ApolloServer<Context>;
@@ -19,6 +20,11 @@ export interface ApolloHostOptions<Context extends ApolloContext> {
   host?: string;
   /** Largest request body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Serves subscriptions of this schema over graphql-ws at /graphql, each operation with a
+   * context built by `context` as for HTTP. Pass the schema Apollo was created with.
+   */
+  subscriptions?: { schema: GraphQLSchema };
 }
 
 export interface RunningHost {
@@ -157,12 +163,23 @@ export async function hostApollo<Context extends ApolloContext>(
       else response.end();
     });
   });
+  const subscriptions =
+    options.subscriptions &&
+    attachSubscriptionServer({
+      server,
+      schema: options.subscriptions.schema,
+      context,
+      logger,
+    });
+
   const bound = await listen(server, port, host);
   return {
     port: bound,
     url: `http://127.0.0.1:${bound}/graphql`,
     async close() {
       health.drain();
+      // Sockets first: an upgraded connection is no longer the HTTP server's to wait for.
+      await subscriptions?.close();
       await closeServer(server);
       await apollo.stop();
     },

@@ -24,3 +24,6 @@ export * from './metrics.js';
 export * from './cache.js';
 export * from './event-bus.js';
 export * from './entity-events.js';
+export * from './event-queue.js';
+export * from './subscription-server.js';
+export * from './quote-events.js';

@@ -1,3 +1,5 @@
+import type { QuoteTickEvent } from '#shared';
+
 export type AssetClass = 'EQUITY' | 'ETF' | 'BOND' | 'CRYPTO';
 
 export interface Instrument {
@@ -35,3 +37,6 @@ export interface FxRate {
   rate: string;
   asOf: Date;
 }
+
+/** A tick as the `quotes` subscription resolves it: the bus message, unchanged. */
+export type QuoteTick = QuoteTickEvent;

@@ -2,6 +2,7 @@ import { DateScalar, DateTimeScalar, Decimal, DecimalScalar, toFixed } from '#sh
 import { invalidArgument } from './errors.js';
 import type { Resolvers } from './generated/graphql.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
+import { subscribeToQuotes } from './quote-stream.js';
 
 const MAX_PAGE = 200;
 const MAX_IDS = 500;
@@ -73,6 +74,30 @@ export const resolvers: Resolvers = {
 
     async fxRates(_root, _args, { repository }) {
       return repository.fxRates();
+    },
+  },
+
+  Subscription: {
+    quotes: {
+      subscribe(_root, args, context) {
+        return subscribeToQuotes(args.symbols, context);
+      },
+    },
+  },
+
+  QuoteTick: {
+    async instrument(tick, _args, { loaders }) {
+      const instrument = await loaders.instrumentById.load(tick.instrumentId);
+      if (!instrument) throw new Error(`Instrument ${tick.instrumentId} of a tick is not listed.`);
+      return instrument;
+    },
+
+    async dayChange(tick, _args, { loaders }) {
+      const previous =
+        tick.previousClose ??
+        (await loaders.quoteByInstrumentId.load(tick.instrumentId))?.previousClose ??
+        tick.price;
+      return new Decimal(tick.price).minus(previous).toFixed();
     },
   },
 

@@ -1,12 +1,15 @@
 import Fastify from 'fastify';
 import mercurius from 'mercurius';
 import {
+  attachSubscriptionServer,
   createBaseContext,
   createHealth,
   createIdentityVerifier,
   createSubgraphSchema,
   pingDatabase,
   readSchemaFile,
+  type EventBus,
+  type HeaderGetter,
   type Knex,
   type Logger,
   type RunningHost,
@@ -25,6 +28,8 @@ export interface MarketServerOptions {
   metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
+  /** Where the feed's ticks arrive, for subscriptions. */
+  events: EventBus;
   identitySecret: string;
   port: number;
   host?: string;
@@ -40,20 +45,38 @@ export async function startMarketServer(options: MarketServerOptions): Promise<R
   const verifyIdentity = createIdentityVerifier(identitySecret);
   const health = createHealth([{ name: 'database', check: () => pingDatabase(db) }]);
 
+  const schema = createSubgraphSchema(MARKET_SDL, resolvers);
+  const createContext = async (header: HeaderGetter): Promise<MarketContext> => {
+    const base = await createBaseContext(header, verifyIdentity, logger);
+    return {
+      ...base,
+      repository,
+      events: options.events,
+      loaders: createMarketLoaders(repository),
+    };
+  };
+
   // Per-request lines are logged at info by Fastify; this service logs requests at debug only.
   const app = Fastify({ loggerInstance: logger.child({ component: 'http' }, { level: 'warn' }) });
   await app.register(mercurius, {
-    schema: createSubgraphSchema(MARKET_SDL, resolvers),
+    schema,
     path: '/graphql',
     graphiql: false,
-    context: async (request): Promise<MarketContext> => {
-      const header = (name: string) => {
+    context: (request) =>
+      createContext((name) => {
         const value = request.headers[name];
         return Array.isArray(value) ? value[0] : value;
-      };
-      const base = await createBaseContext(header, verifyIdentity, logger);
-      return { ...base, repository, loaders: createMarketLoaders(repository) };
-    },
+      }),
+  });
+
+  // Mercurius's own subscriptions bring their own pub/sub and context; the shared graphql-ws
+  // server on Fastify's node:http server serves the same schema exactly as the Apollo
+  // subgraphs serve theirs.
+  const subscriptions = attachSubscriptionServer({
+    server: app.server,
+    schema,
+    context: createContext,
+    logger,
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -77,6 +100,7 @@ export async function startMarketServer(options: MarketServerOptions): Promise<R
     url: `http://127.0.0.1:${boundPort}/graphql`,
     async close() {
       health.drain();
+      await subscriptions.close();
       await app.close();
     },
   };
