@@ -422,6 +422,20 @@ export type Quote = {
   price: Scalars['Decimal']['output'];
 };
 
+/** One price update of one instrument, as the market feed produced it. */
+export type QuoteTick = {
+  __typename?: 'QuoteTick';
+  asOf: Scalars['DateTime']['output'];
+  ask: Scalars['Decimal']['output'];
+  bid: Scalars['Decimal']['output'];
+  /** price - the previous close */
+  dayChange: Scalars['Decimal']['output'];
+  instrument: Instrument;
+  /** Last traded price. */
+  price: Scalars['Decimal']['output'];
+  symbol: Scalars['String']['output'];
+};
+
 export type Recommendation = {
   __typename?: 'Recommendation';
   /** The asset class concerned (AssetClass name or CASH), if any. */
@@ -448,6 +462,30 @@ export type RiskProfile =
   | 'BALANCED'
   | 'CONSERVATIVE'
   | 'GROWTH';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The portfolio's orders, each time one changes status (accepted, filled, partially filled,
+   * cancelled, rejected). Only the portfolio's owner may subscribe.
+   */
+  orderUpdates: Order;
+  /**
+   * Every tick of the given instruments (at most 50 symbols), as the feed produces it. Unknown
+   * symbols are refused with UNKNOWN_SYMBOL.
+   */
+  quotes: QuoteTick;
+};
+
+
+export type SubscriptionOrderUpdatesArgs = {
+  portfolioId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionQuotesArgs = {
+  symbols: Array<Scalars['String']['input']>;
+};
 
 export type TargetWeight = {
   __typename?: 'TargetWeight';

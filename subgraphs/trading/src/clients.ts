@@ -72,6 +72,16 @@ const RELEASE = /* GraphQL */ `
   }
 `;
 
+const ACCESS = /* GraphQL */ `
+  query TradingPortfolioAccess($id: ID!) {
+    portfolio(id: $id) {
+      id
+    }
+  }
+`;
+
+export type PortfolioAccess = 'OWNED' | 'FORBIDDEN' | 'NOT_FOUND';
+
 function firstError(errors: { message: string }[]): void {
   if (errors.length > 0) throw new Error(errors.map((error) => error.message).join('; '));
 }
@@ -97,6 +107,22 @@ export function createPortfolioClient(portfolio: GraphQLClient) {
       const { data, errors } = await portfolio<{ settleFill: boolean }>(SETTLE, { input }, options);
       firstError(errors);
       return data.settleFill;
+    },
+
+    /** Whether the identity in `options` owns the portfolio, by portfolio's own rule. */
+    async access(portfolioId: string, options: CallOptions): Promise<PortfolioAccess> {
+      const { data, errors } = await portfolio<{ portfolio: { id: string } | null }>(
+        ACCESS,
+        { id: portfolioId },
+        options,
+      );
+      if (data.portfolio) return 'OWNED';
+      const codes = new Set(errors.map((error) => error.extensions?.code));
+      if (codes.has('FORBIDDEN')) return 'FORBIDDEN';
+      if (errors.length === 0 || codes.has('NOT_FOUND')) return 'NOT_FOUND';
+      // Anything else (portfolio failing) is not an answer about ownership.
+      firstError(errors);
+      return 'NOT_FOUND';
     },
 
     async release(orderId: string, options: CallOptions): Promise<boolean> {

@@ -1,6 +1,7 @@
-import type { BaseContext, Knex } from '#shared';
+import type { BaseContext, EventBus, Knex } from '#shared';
 import type { MarketClient, PortfolioClient } from './clients.js';
 import type { TradingLoaders } from './loaders.js';
+import type { OrderEvents } from './order-events.js';
 import type { TradingRepository } from './repository.js';
 
 /** What trading's services need beyond a request: clients, the database, its policy. */
@@ -15,6 +16,10 @@ export interface TradingServices {
   readonly marketProtectionBps: number;
   /** An order is recorded only if its hold is younger than this; see docs/trading.md. */
   readonly reservationTrustMs: number;
+  /** The bus, for subscriptions. */
+  readonly events: EventBus;
+  /** Announces committed status changes; call it after every one. */
+  readonly orderEvents: OrderEvents;
 }
 
 export interface TradingContext extends BaseContext, TradingServices {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { crashPoint, Decimal, enqueueJob, type Knex } from '#shared';
 import type { Order } from './model.js';
 import { OPEN_STATUSES } from './model.js';
+import { ORDER_COLUMNS } from './repository.js';
 
 /** Schema of trading's job queue (graphile-worker). */
 export const JOBS_SCHEMA = 'trading_jobs';
@@ -41,18 +42,30 @@ async function lockOpenOrder(trx: Knex.Transaction, orderId: string) {
   return order && OPEN_STATUSES.includes(order.status) ? order : undefined;
 }
 
+export interface RecordedFill {
+  fillId: string;
+  /** The order as the fill left it, for announcing its new status once committed. */
+  order: Order;
+}
+
+function updatedOrder(rows: unknown[]): Order {
+  const [row] = rows as Order[];
+  if (!row) throw new Error('A locked order row was not updated.');
+  return row;
+}
+
 /**
  * Records a fill and, in the same transaction, the job that books it in the portfolio. The
  * order row is locked first, so a fill and a cancel (or two matchers) cannot both win.
- * Returns the fill id, or undefined when the order was no longer open.
+ * Returns the fill and the updated order, or undefined when the order was no longer open.
  */
 export async function recordFill(
   db: Knex,
   orderId: string,
   price: string,
   quantity?: string,
-): Promise<string | undefined> {
-  const fillId = await db.transaction(async (trx) => {
+): Promise<RecordedFill | undefined> {
+  const recorded = await db.transaction(async (trx) => {
     const order = await lockOpenOrder(trx, orderId);
     if (!order) return undefined;
 
@@ -72,7 +85,7 @@ export async function recordFill(
       price,
       executed_at: trx.fn.now(),
     });
-    await trx('orders')
+    const updated = await trx('orders')
       .where('id', orderId)
       .update({
         status: done ? 'FILLED' : 'PARTIALLY_FILLED',
@@ -80,7 +93,8 @@ export async function recordFill(
         average_fill_price: paid.div(filled).toDecimalPlaces(8).toFixed(),
         filled_at: done ? trx.fn.now() : null,
         updated_at: trx.fn.now(),
-      });
+      })
+      .returning(ORDER_COLUMNS as unknown as string[]);
 
     const payload: SettleFillPayload = {
       fillId: id,
@@ -100,11 +114,11 @@ export async function recordFill(
         jobKey: `settle:${id}`,
       },
     );
-    return id;
+    return { fillId: id, order: updatedOrder(updated) };
   });
 
-  if (fillId) crashPoint('trading.fill.after-commit');
-  return fillId;
+  if (recorded) crashPoint('trading.fill.after-commit');
+  return recorded;
 }
 
 /**
@@ -116,12 +130,12 @@ export async function endOrder(
   orderId: string,
   outcome: { status: 'CANCELLED' } | { status: 'REJECTED'; reason: string },
   userId?: string,
-): Promise<boolean> {
+): Promise<Order | undefined> {
   return db.transaction(async (trx) => {
     const order = await lockOpenOrder(trx, orderId);
-    if (!order || (userId !== undefined && order.user_id !== userId)) return false;
+    if (!order || (userId !== undefined && order.user_id !== userId)) return undefined;
 
-    await trx('orders')
+    const updated = await trx('orders')
       .where('id', orderId)
       .update(
         outcome.status === 'CANCELLED'
@@ -132,7 +146,8 @@ export async function endOrder(
               rejected_at: trx.fn.now(),
               updated_at: trx.fn.now(),
             },
-      );
+      )
+      .returning(ORDER_COLUMNS as unknown as string[]);
     const payload: ReleasePayload = { orderId, userId: order.user_id };
     await enqueueJob(
       trx,
@@ -144,7 +159,7 @@ export async function endOrder(
         jobKey: `release:${orderId}`,
       },
     );
-    return true;
+    return updatedOrder(updated);
   });
 }
 

@@ -24,18 +24,25 @@ export function createTradingTasks(services: TradingServices, logger: Logger): T
 
     const facts = (await services.market([order.instrumentId])).get(order.instrumentId);
     if (!facts?.quote || !facts.tradable) {
-      await endOrder(services.db, orderId, { status: 'REJECTED', reason: 'NO_PRICE' });
+      const ended = await endOrder(services.db, orderId, {
+        status: 'REJECTED',
+        reason: 'NO_PRICE',
+      });
+      if (ended) await services.orderEvents.changed(ended);
       log.info({ orderId }, 'market order rejected: no tradable quote');
       return;
     }
 
     const price = crossingPrice(order, facts.quote);
     if (price === undefined) {
-      await endOrder(services.db, orderId, { status: 'REJECTED', reason: 'PRICE_PROTECTION' });
+      const reason = 'PRICE_PROTECTION';
+      const ended = await endOrder(services.db, orderId, { status: 'REJECTED', reason });
+      if (ended) await services.orderEvents.changed(ended);
       log.info({ orderId, cap: order.priceCap, ask: facts.quote.ask }, 'market order rejected');
       return;
     }
-    await recordFill(services.db, orderId, price);
+    const fill = await recordFill(services.db, orderId, price);
+    if (fill) await services.orderEvents.changed(fill.order);
   };
 
   /** Books a fill in portfolio: one ledger entry per fill id, however often this runs. */

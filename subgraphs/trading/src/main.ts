@@ -13,7 +13,18 @@ await runSubgraph({
   port: (config) => config.TRADING_PORT,
   migrations,
   seed: (db) => seedTrading(db),
-  async start({ db, reader, databaseUrl, logger, metrics, config, port, onShutdown }) {
+  async start({
+    db,
+    reader,
+    databaseUrl,
+    logger,
+    metrics,
+    events,
+    config,
+    port,
+    onShutdown,
+    entityEvents,
+  }) {
     const services = createTradingServices({
       db,
       reader,
@@ -22,6 +33,8 @@ await runSubgraph({
       portfolioUrl: config.PORTFOLIO_URL,
       marketProtectionBps: config.MARKET_ORDER_PROTECTION_BPS,
       reservationTrustSeconds: config.RESERVATION_TRUST_SECONDS,
+      events,
+      logger,
     });
 
     const jobs = await startJobQueue({
@@ -46,6 +59,7 @@ await runSubgraph({
       logger,
       port,
       metrics,
+      entityEvents,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
     });

@@ -10,9 +10,8 @@ export interface LimitMatcherOptions {
 }
 
 /**
- * Fills resting limit orders when the market reaches them. Until the live quote stream exists,
- * quote updates reach trading by polling the market subgraph for just the instruments that have
- * open limit orders. Matching is safe with several trading instances: each fill locks its order
+ * Fills resting limit orders when the market reaches them, by polling the market subgraph for
+ * just the instruments that have open limit orders (the feed's bus ticks could replace this). Matching is safe with several trading instances: each fill locks its order
  * and re-checks that it is still open.
  */
 export function startLimitMatcher({ services, logger, intervalMs = 1_000 }: LimitMatcherOptions) {
@@ -31,8 +30,10 @@ export function startLimitMatcher({ services, logger, intervalMs = 1_000 }: Limi
       if (!quote || stopped) continue;
       const price = crossingPrice(order, quote);
       if (price === undefined) continue;
-      const fillId = await recordFill(services.db, order.id, price);
-      if (fillId) log.info({ orderId: order.id, fillId, price }, 'limit order filled');
+      const fill = await recordFill(services.db, order.id, price);
+      if (!fill) continue;
+      await services.orderEvents.changed(fill.order);
+      log.info({ orderId: order.id, fillId: fill.fillId, price }, 'limit order filled');
     }
   }
 

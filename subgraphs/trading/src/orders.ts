@@ -130,6 +130,7 @@ export async function placeOrder(
 
   if (order) {
     context.log.info({ orderId, portfolioId: order.portfolioId }, 'order accepted');
+    await context.orderEvents.changed(order);
     return { order, userErrors: [] };
   }
 
@@ -227,6 +228,6 @@ export async function cancelOrder(
     });
   }
   context.log.info({ orderId: id }, 'order cancelled');
-  const [updated] = await context.repository.ordersByIds([id]);
-  return { order: updated ?? null, userErrors: [] };
+  await context.orderEvents.changed(cancelled);
+  return { order: cancelled, userErrors: [] };
 }

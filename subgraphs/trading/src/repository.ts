@@ -1,7 +1,8 @@
 import { isUuid, type Knex } from '#shared';
 import type { Fill, Order, OrderStatus, PlaceOrderInput } from './model.js';
 
-const ORDER_COLUMNS = {
+/** An order row's columns under the model's names, for selects and `returning`. */
+export const ORDER_COLUMNS = {
   id: 'id',
   userId: 'user_id',
   portfolioId: 'portfolio_id',

@@ -9,6 +9,7 @@ import {
 import type { TradingContext } from './context.js';
 import type { Resolvers } from './generated/graphql.js';
 import type { Order } from './model.js';
+import { subscribeToOrderUpdates } from './order-stream.js';
 import { cancelOrder, placeOrder } from './orders.js';
 
 const MAX_ORDERS_PAGE = 500;
@@ -51,6 +52,15 @@ export const resolvers: Resolvers = {
 
     cancelOrder(_root, args, context) {
       return cancelOrder(context, requireIdentity(context, 'cancelOrder'), args.id);
+    },
+  },
+
+  Subscription: {
+    orderUpdates: {
+      subscribe(_root, args, context) {
+        const identity = requireIdentity(context, 'orderUpdates');
+        return subscribeToOrderUpdates(args.portfolioId, identity, context);
+      },
     },
   },
 

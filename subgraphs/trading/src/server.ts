@@ -9,14 +9,17 @@ import {
   hostApollo,
   pingDatabase,
   readSchemaFile,
+  type EventBus,
   type Knex,
   type Logger,
   type RunningHost,
   type ServiceMetrics,
+  type EntityEventStream,
 } from '#shared';
 import { createMarketClient, createPortfolioClient } from './clients.js';
 import type { TradingContext, TradingServices } from './context.js';
 import { createTradingLoaders } from './loaders.js';
+import { createOrderEvents } from './order-events.js';
 import { createTradingRepository } from './repository.js';
 import { resolvers } from './resolvers.js';
 
@@ -31,6 +34,8 @@ export interface TradingServicesOptions {
   portfolioUrl: string;
   marketProtectionBps?: number;
   reservationTrustSeconds?: number;
+  events: EventBus;
+  logger: Logger;
 }
 
 export function createTradingServices(options: TradingServicesOptions): TradingServices {
@@ -45,11 +50,15 @@ export function createTradingServices(options: TradingServicesOptions): TradingS
     signAsTrading: (userId) => sign({ userId, service: 'trading' }),
     marketProtectionBps: options.marketProtectionBps ?? 200,
     reservationTrustMs: (options.reservationTrustSeconds ?? 60) * 1000,
+    events: options.events,
+    orderEvents: createOrderEvents(options.events, options.logger),
   };
 }
 
 export interface TradingServerOptions {
   metrics?: ServiceMetrics;
+  /** Entity-changed events for routers, served at /_events. */
+  entityEvents?: EntityEventStream;
   services: TradingServices;
   logger: Logger;
   identitySecret: string;
@@ -60,11 +69,14 @@ export interface TradingServerOptions {
 export async function startTradingServer(options: TradingServerOptions): Promise<RunningHost> {
   const { services, logger, identitySecret, port, host } = options;
   const verifyIdentity = createIdentityVerifier(identitySecret);
-  const apollo = createSubgraphApollo<TradingContext>(createSubgraphSchema(TRADING_SDL, resolvers));
+  const schema = createSubgraphSchema(TRADING_SDL, resolvers);
+  const apollo = createSubgraphApollo<TradingContext>(schema);
 
   return hostApollo({
     apollo,
+    subscriptions: { schema },
     metrics: options.metrics,
+    entityEvents: options.entityEvents,
     logger,
     port,
     host,

@@ -156,6 +156,20 @@ export type QueryOrderStatesArgs = {
   ids: Array<Scalars['ID']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The portfolio's orders, each time one changes status (accepted, filled, partially filled,
+   * cancelled, rejected). Only the portfolio's owner may subscribe.
+   */
+  orderUpdates: Order;
+};
+
+
+export type SubscriptionOrderUpdatesArgs = {
+  portfolioId: Scalars['ID']['input'];
+};
+
 /** A problem with the input of a mutation, for the client to show next to the field. */
 export type UserError = {
   __typename?: 'UserError';
@@ -298,6 +312,7 @@ export type ResolversTypes = {
   Portfolio: ResolverTypeWrapper<PortfolioReferenceModel>;
   Int: ResolverTypeWrapper<Partial<Scalars['Int']['output']>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UserError: ResolverTypeWrapper<Partial<UserError>>;
   UserErrorCode: ResolverTypeWrapper<Partial<UserErrorCode>>;
   Boolean: ResolverTypeWrapper<Partial<Scalars['Boolean']['output']>>;
@@ -320,6 +335,7 @@ export type ResolversParentTypes = {
   Portfolio: PortfolioReferenceModel;
   Int: Partial<Scalars['Int']['output']>;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   UserError: Partial<UserError>;
   Boolean: Partial<Scalars['Boolean']['output']>;
 };
@@ -397,6 +413,10 @@ export type QueryResolvers<ContextType = TradingContext, ParentType extends Reso
   orderStates?: Resolver<Array<ResolversTypes['OrderState']>, ParentType, ContextType, RequireFields<QueryOrderStatesArgs, 'ids'>>;
 };
 
+export type SubscriptionResolvers<ContextType = TradingContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  orderUpdates?: SubscriptionResolver<ResolversTypes['Order'], "orderUpdates", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatesArgs, 'portfolioId'>>;
+};
+
 export type UserErrorResolvers<ContextType = TradingContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
   code?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -415,6 +435,7 @@ export type Resolvers<ContextType = TradingContext> = {
   PlaceOrderPayload?: PlaceOrderPayloadResolvers<ContextType>;
   Portfolio?: PortfolioResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 };
 
