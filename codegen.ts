@@ -49,6 +49,8 @@ const config: CodegenConfig = {
       Portfolio: '../model.js#Portfolio',
       Holding: '../model.js#Holding',
       LedgerEntry: '../model.js#LedgerEntryParent',
+      Instrument: '../model.js#InstrumentReference',
+      PortfolioValuation: '../valuation-stream.js#ValuationSnapshot',
     }),
     'subgraphs/trading/src/generated/graphql.ts': subgraph('trading', 'TradingContext', {
       Order: '../model.js#Order',

@@ -108,6 +108,8 @@ export type Instrument = {
   currency: Scalars['String']['output'];
   /** MIC-style code of the listing venue, e.g. XNAS, XLON. */
   exchange: Scalars['String']['output'];
+  /** How much of this instrument the signed-in user holds across their portfolios; 0 if anonymous. */
+  heldQuantity: Scalars['Decimal']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
   /** Daily bars, oldest first, between from and to (inclusive); the last year when both are omitted. */
@@ -333,6 +335,13 @@ export type PortfolioStatementArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A portfolio's valuation at one moment, as the portfolioValuation subscription sends it. */
+export type PortfolioValuation = {
+  __typename?: 'PortfolioValuation';
+  portfolio: Portfolio;
+  valuation: Valuation;
+};
+
 /** One holding at current prices. */
 export type PositionValue = {
   __typename?: 'PositionValue';
@@ -471,6 +480,11 @@ export type Subscription = {
    */
   orderUpdates: Order;
   /**
+   * The portfolio's valuation now, then again whenever a held instrument's price ticks or its
+   * cash or holdings change, at most once a second. Only the portfolio's owner may subscribe.
+   */
+  portfolioValuation: PortfolioValuation;
+  /**
    * Every tick of the given instruments (at most 50 symbols), as the feed produces it. Unknown
    * symbols are refused with UNKNOWN_SYMBOL.
    */
@@ -479,6 +493,11 @@ export type Subscription = {
 
 
 export type SubscriptionOrderUpdatesArgs = {
+  portfolioId: Scalars['ID']['input'];
+};
+
+
+export type SubscriptionPortfolioValuationArgs = {
   portfolioId: Scalars['ID']['input'];
 };
 

@@ -33,6 +33,21 @@ export function createPortfolioLoaders(repository: PortfolioRepository) {
       const found = new Map(rows.map((row) => [row.portfolioId, row.amount]));
       return ids.map((id) => found.get(id) ?? '0');
     }),
+    // Keyed by "userId|instrumentId"; one statement per user however many instruments ask.
+    heldQuantity: new DataLoader<string, string>(async (keys) => {
+      const byUser = new Map<string, string[]>();
+      for (const key of keys) {
+        const [userId, instrumentId] = key.split('|') as [string, string];
+        byUser.set(userId, [...(byUser.get(userId) ?? []), instrumentId]);
+      }
+      const held = new Map<string, string>();
+      for (const [userId, instrumentIds] of byUser) {
+        for (const row of await repository.heldQuantities(userId, instrumentIds)) {
+          held.set(`${userId}|${row.instrumentId}`, row.quantity);
+        }
+      }
+      return keys.map((key) => held.get(key) ?? '0');
+    }),
     // Keyed by "portfolioId|first"; portfolios asked with the same `first` share a statement.
     statementByPortfolio: new DataLoader<string, LedgerRow[]>(async (keys) => {
       const byFirst = new Map<number, string[]>();

@@ -11,10 +11,11 @@ await runSubgraph({
   port: (config) => config.PORTFOLIO_PORT,
   migrations,
   seed: (db) => seedPortfolio(db),
-  start({ db, reader, logger, metrics, config, port, onShutdown }) {
+  start({ db, reader, logger, metrics, events, config, port, onShutdown }) {
     const sweeper = startReservationSweeper({
       db,
       logger,
+      events,
       tradingUrl: config.TRADING_URL,
       signIdentity: createIdentitySigner({ secret: config.INTERNAL_IDENTITY_SECRET }),
       orphanAgeSeconds: config.RESERVATION_ORPHAN_SECONDS,
@@ -31,6 +32,7 @@ await runSubgraph({
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,
+      events,
       redisUrl: config.REDIS_URL,
       performanceTtlSeconds: config.PERFORMANCE_CACHE_TTL_SECONDS,
     });

@@ -45,3 +45,9 @@ export interface LedgerRow {
 
 /** A ledger row as the LedgerEntry type resolves it: with its portfolio's currency. */
 export type LedgerEntryParent = LedgerRow & { baseCurrency: string };
+
+/** An instrument as portfolio knows it: a reference to market's entity by id. */
+export interface InstrumentReference {
+  __typename?: 'Instrument';
+  id: string;
+}

@@ -76,6 +76,22 @@ export function createPortfolioRepository(db: Knex) {
         .orderBy('id', 'desc');
     },
 
+    /** What one user holds of each instrument, summed over their portfolios. */
+    async heldQuantities(
+      userId: string,
+      instrumentIds: readonly string[],
+    ): Promise<{ instrumentId: string; quantity: string }[]> {
+      const valid = instrumentIds.filter(isUuid);
+      if (!isUuid(userId) || valid.length === 0) return [];
+      return db('holdings as h')
+        .join('portfolios as p', 'p.id', 'h.portfolio_id')
+        .select({ instrumentId: 'h.instrument_id' })
+        .sum({ quantity: 'h.quantity' })
+        .where('p.user_id', userId)
+        .whereIn('h.instrument_id', valid)
+        .groupBy('h.instrument_id');
+    },
+
     async holdingsByPortfolioIds(portfolioIds: readonly string[]): Promise<Holding[]> {
       return db('holdings')
         .select({

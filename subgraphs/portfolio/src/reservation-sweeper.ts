@@ -1,4 +1,11 @@
-import { createGraphQLClient, type IdentitySigner, type Knex, type Logger } from '#shared';
+import {
+  createGraphQLClient,
+  type EventBus,
+  type IdentitySigner,
+  type Knex,
+  type Logger,
+} from '#shared';
+import { announcePortfolioChanges } from './portfolio-events.js';
 import { releaseReservation, staleOpenReservations } from './reservations.js';
 
 export interface ReservationSweeperOptions {
@@ -6,6 +13,8 @@ export interface ReservationSweeperOptions {
   tradingUrl: string;
   signIdentity: IdentitySigner;
   logger: Logger;
+  /** Where freed buying power is announced. */
+  events: EventBus;
   /** A hold this old whose order trading does not know, or knows as ended, is released. */
   orphanAgeSeconds?: number;
   intervalMs?: number;
@@ -43,13 +52,16 @@ export function startReservationSweeper(options: ReservationSweeperOptions) {
       { identityToken: token },
     );
     const known = new Map(data.orderStates.map((order) => [order.id, order.status]));
+    const freed: string[] = [];
     for (const orderId of stale) {
       const status = known.get(orderId);
       if (status !== undefined && !ENDED.has(status)) continue;
-      if (await releaseReservation(db, orderId)) {
-        log.warn({ orderId, status: status ?? 'unknown' }, 'released an orphaned hold');
-      }
+      const portfolioId = await releaseReservation(db, orderId);
+      if (!portfolioId) continue;
+      freed.push(portfolioId);
+      log.warn({ orderId, status: status ?? 'unknown' }, 'released an orphaned hold');
     }
+    await announcePortfolioChanges(options.events, freed, log);
   }
 
   let running: Promise<void> | undefined;

@@ -126,11 +126,16 @@ export async function reserve(
   });
 }
 
+export interface SettleOutcome {
+  outcome: 'SETTLED' | 'ALREADY';
+  portfolioId: string;
+}
+
 /**
  * Books a fill: one ledger entry (referenced by the fill id, so a repeat is a no-op) and the
  * matching part of the hold consumed, in one transaction. A final fill also releases the rest.
  */
-export async function settleFill(db: Knex, request: SettleRequest): Promise<'SETTLED' | 'ALREADY'> {
+export async function settleFill(db: Knex, request: SettleRequest): Promise<SettleOutcome> {
   const outcome = await db.transaction(async (trx) => {
     const reservation = await trx('reservations')
       .where('order_id', request.orderId)
@@ -171,22 +176,33 @@ export async function settleFill(db: Knex, request: SettleRequest): Promise<'SET
         );
     }
     if (request.final) await closeReservation(trx, request.orderId);
-    return posted ? 'SETTLED' : 'ALREADY';
+    return {
+      outcome: posted ? 'SETTLED' : 'ALREADY',
+      portfolioId: reservation.portfolio_id,
+    } satisfies SettleOutcome;
   });
 
   crashPoint('portfolio.settle.after-commit');
   return outcome;
 }
 
-async function closeReservation(trx: Knex | Knex.Transaction, orderId: string): Promise<boolean> {
-  const closed = await trx('reservations')
+/** Closes an open hold; returns its portfolio's id, or undefined when none was open. */
+async function closeReservation(
+  trx: Knex | Knex.Transaction,
+  orderId: string,
+): Promise<string | undefined> {
+  const [closed] = await trx('reservations')
     .where({ order_id: orderId, state: 'OPEN' })
-    .update({ state: 'CLOSED', cash_remaining: 0, quantity_remaining: 0, closed_at: trx.fn.now() });
-  return closed > 0;
+    .update({ state: 'CLOSED', cash_remaining: 0, quantity_remaining: 0, closed_at: trx.fn.now() })
+    .returning<{ portfolio_id: string }[]>('portfolio_id');
+  return closed?.portfolio_id;
 }
 
-/** Ends the hold of an order that will not fill further (cancelled, rejected). Idempotent. */
-export async function releaseReservation(db: Knex, orderId: string): Promise<boolean> {
+/**
+ * Ends the hold of an order that will not fill further (cancelled, rejected). Idempotent.
+ * Returns the portfolio whose buying power it freed, or undefined when nothing was open.
+ */
+export async function releaseReservation(db: Knex, orderId: string): Promise<string | undefined> {
   return closeReservation(db, orderId);
 }
 

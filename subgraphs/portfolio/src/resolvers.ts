@@ -4,11 +4,13 @@ import {
   DateTimeScalar,
   Decimal,
   DecimalScalar,
+  clearLoaders,
   forbidden,
 } from '#shared';
 import { loadOwnedPortfolio, requireIdentity, requireService } from './access.js';
 import type { Resolvers } from './generated/graphql.js';
 import type { MarketPrice } from './model.js';
+import { announcePortfolioChanges } from './portfolio-events.js';
 import { releaseReservation, reserve, settleFill } from './reservations.js';
 import { valuePortfolio } from './valuation.js';
 
@@ -27,6 +29,26 @@ export const resolvers: Resolvers = {
 
     portfolio(_root, args, context) {
       return loadOwnedPortfolio(context, args.id);
+    },
+  },
+
+  Subscription: {
+    portfolioValuation: {
+      async subscribe(_root, args, context) {
+        const portfolio = await loadOwnedPortfolio(context, args.portfolioId);
+        return context.valuations.subscribe(portfolio.id, () => clearLoaders(context.loaders));
+      },
+    },
+  },
+
+  Instrument: {
+    __resolveReference(reference) {
+      return { id: reference.id };
+    },
+
+    heldQuantity(instrument, _args, { identity, loaders }) {
+      if (!identity || !instrument.id) return '0';
+      return loaders.heldQuantity.load(`${identity.userId}|${instrument.id}`);
     },
   },
 
@@ -143,19 +165,27 @@ export const resolvers: Resolvers = {
         context.market.fx,
       );
       context.log.info({ orderId: input.orderId, status: outcome.status }, 'reservation');
+      if (outcome.status === 'RESERVED') {
+        await announcePortfolioChanges(context.events, [input.portfolioId], context.log);
+      }
       return outcome;
     },
 
     async settleFill(_root, args, context) {
       requireService(context, 'trading');
-      const outcome = await settleFill(context.db, args.input);
+      const { outcome, portfolioId } = await settleFill(context.db, args.input);
       context.log.info({ orderId: args.input.orderId, fillId: args.input.fillId, outcome }, 'fill');
+      // A repeat changes nothing, but the first answer may have been lost with its message.
+      await announcePortfolioChanges(context.events, [portfolioId], context.log);
       return outcome === 'SETTLED';
     },
 
-    releaseReservation(_root, args, context) {
+    async releaseReservation(_root, args, context) {
       requireService(context, 'trading');
-      return releaseReservation(context.db, args.orderId);
+      const portfolioId = await releaseReservation(context.db, args.orderId);
+      if (!portfolioId) return false;
+      await announcePortfolioChanges(context.events, [portfolioId], context.log);
+      return true;
     },
   },
 

@@ -9,6 +9,7 @@ import {
   hostApollo,
   pingDatabase,
   readSchemaFile,
+  type EventBus,
   type Knex,
   type Logger,
   type RunningHost,
@@ -20,6 +21,7 @@ import { createMarketPriceLoader } from './market-client.js';
 import { createPerformanceService } from './performance-service.js';
 import { createPortfolioRepository } from './repository.js';
 import { resolvers } from './resolvers.js';
+import { createValuationStreams } from './valuation-stream.js';
 
 export const PORTFOLIO_SDL = readSchemaFile(new URL('../schema.graphql', import.meta.url));
 
@@ -29,6 +31,8 @@ export interface PortfolioServerOptions {
   metrics?: ServiceMetrics;
   db: Knex;
   logger: Logger;
+  /** Where changes are announced and ticks arrive. */
+  events: EventBus;
   identitySecret: string;
   marketUrl: string;
   redisUrl?: string | undefined;
@@ -50,9 +54,10 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
     ttlSeconds: options.performanceTtlSeconds,
   });
 
-  const apollo = createSubgraphApollo<PortfolioContext>(
-    createSubgraphSchema(PORTFOLIO_SDL, resolvers),
-  );
+  const valuations = createValuationStreams({ db, events: options.events, market, logger });
+
+  const schema = createSubgraphSchema(PORTFOLIO_SDL, resolvers);
+  const apollo = createSubgraphApollo<PortfolioContext>(schema);
 
   const running = await hostApollo({
     apollo,
@@ -60,12 +65,15 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
     logger,
     port,
     host,
+    subscriptions: { schema },
     health: createHealth([{ name: 'database', check: () => pingDatabase(db) }]),
     async context(header) {
       const base = await createBaseContext(header, verifyIdentity, logger);
       return {
         ...base,
         db,
+        events: options.events,
+        valuations,
         performance,
         loaders: createPortfolioLoaders(repository),
         market: createMarketPriceLoader(market, base.requestId),
@@ -77,6 +85,7 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
     port: running.port,
     async close() {
       await running.close();
+      valuations.close();
       await cache.close();
     },
   };
