@@ -11,12 +11,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { jwtVerify } from 'jose';
-import {
-  createIdentitySigner,
-  DEV_IDENTITY_SECRET,
-  IDENTITY_HEADER,
-  type Identity,
-} from '#shared';
+import { createIdentitySigner, DEV_IDENTITY_SECRET, IDENTITY_HEADER, type Identity } from '#shared';
 import { DEV_JWT_SECRET } from '../router/src/config.js';
 
 interface BaselineContext {

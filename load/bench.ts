@@ -114,7 +114,12 @@ function planner(operation: string, users: readonly LoadUser[], direct: boolean)
   let next = 0;
   return (): PlannedRequest => {
     const user = users[next++ % users.length]!;
-    const variables = VARIABLES[operation]!({ user, sequence: next, runId: 'bench', random: Math.random });
+    const variables = VARIABLES[operation]!({
+      user,
+      sequence: next,
+      runId: 'bench',
+      random: Math.random,
+    });
     // Straight to a subgraph, the user arrives as the router would send them: signed identity.
     const headers: Record<string, string> = direct
       ? { 'x-moneta-identity': user.identity }
@@ -138,7 +143,10 @@ try {
   const gateway = await startBaseline(target);
   log(`baseline gateway ready at ${gateway.url}`);
 
-  const pids = { ...target.pids, ...(Object.keys(target.pids).length ? { gateway: gateway.pid } : {}) };
+  const pids = {
+    ...target.pids,
+    ...(Object.keys(target.pids).length ? { gateway: gateway.pid } : {}),
+  };
   const session = createSession({ ...target, pids });
   const cells = new Map<string, { recorder: Recorder; seconds: number }>();
   const urls: Record<BenchTarget, (owner?: SubgraphName) => string | undefined> = {
@@ -193,8 +201,14 @@ try {
       const cell = cells.get(`${kind} ${name}`);
       if (!cell) continue;
       const s = cell.recorder.summary();
-      rows.push([name, kind, (s.count / cell.seconds).toFixed(1), s.p50Ms.toFixed(1),
-        s.p99Ms.toFixed(1), String(s.errors)]);
+      rows.push([
+        name,
+        kind,
+        (s.count / cell.seconds).toFixed(1),
+        s.p50Ms.toFixed(1),
+        s.p99Ms.toFixed(1),
+        String(s.errors),
+      ]);
     }
     figures[name] = {
       routerPerSecond: Number(router.toFixed(1)),
@@ -209,7 +223,10 @@ try {
     `\n${table(['operation', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows)}\n\n` +
       Object.entries(figures)
         .map(([name, f]) => {
-          const { routerOverGateway: g, routerOverSubgraph: s } = f as Record<string, number | null>;
+          const { routerOverGateway: g, routerOverSubgraph: s } = f as Record<
+            string,
+            number | null
+          >;
           return `${name}: router/gateway ${g ?? '-'}x, router/subgraph ${s ?? '-'}x`;
         })
         .join('\n') +
@@ -217,15 +234,24 @@ try {
   );
 
   const errors = session.recorder.summary().errors;
-  const report = finishSession(session, 'bench', { ...options, url: values.url }, {
-    verdicts: [
-      verdict('router throughput over plain gateway (geometric mean)', '>= 1.5x',
-        `${ratio.toFixed(2)}x`, ratio >= 1.5),
-      verdict('errors', '0', String(errors), errors === 0),
-    ],
-    figures: { ...figures, routerOverGatewayGeometricMean: Number(ratio.toFixed(2)) },
-    durationSeconds: [...cells.values()].reduce((sum, cell) => sum + cell.seconds, 0),
-  });
+  const report = finishSession(
+    session,
+    'bench',
+    { ...options, url: values.url },
+    {
+      verdicts: [
+        verdict(
+          'router throughput over plain gateway (geometric mean)',
+          '>= 1.5x',
+          `${ratio.toFixed(2)}x`,
+          ratio >= 1.5,
+        ),
+        verdict('errors', '0', String(errors), errors === 0),
+      ],
+      figures: { ...figures, routerOverGatewayGeometricMean: Number(ratio.toFixed(2)) },
+      durationSeconds: [...cells.values()].reduce((sum, cell) => sum + cell.seconds, 0),
+    },
+  );
   exitCode = report.pass ? 0 : 1;
 } catch (error) {
   log(`bench failed: ${(error as Error).stack ?? String(error)}`);

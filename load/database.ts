@@ -13,10 +13,7 @@ import { seedAdvice } from '../subgraphs/advice/seeds/index.js';
 import { migrations as marketMigrations } from '../subgraphs/market/migrations/index.js';
 import { seedMarket } from '../subgraphs/market/seeds/index.js';
 import { migrations as portfolioMigrations } from '../subgraphs/portfolio/migrations/index.js';
-import {
-  seedGeneratedUsers,
-  seedPortfolio,
-} from '../subgraphs/portfolio/seeds/index.js';
+import { seedGeneratedUsers, seedPortfolio } from '../subgraphs/portfolio/seeds/index.js';
 import { migrations as tradingMigrations } from '../subgraphs/trading/migrations/index.js';
 import { seedTrading } from '../subgraphs/trading/seeds/index.js';
 

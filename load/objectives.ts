@@ -28,6 +28,11 @@ export function sloVerdicts(summary: LatencySummary, label = 'latency'): Verdict
       `${(summary.under2sRatio * 100).toFixed(2)}%`,
       summary.count > 0 && summary.under2sRatio >= 0.95,
     ),
-    verdict(label === 'latency' ? 'errors' : `${label} errors`, '0', String(summary.errors), summary.count > 0 && summary.errors === 0),
+    verdict(
+      label === 'latency' ? 'errors' : `${label} errors`,
+      '0',
+      String(summary.errors),
+      summary.count > 0 && summary.errors === 0,
+    ),
   ];
 }

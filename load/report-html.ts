@@ -16,7 +16,10 @@ interface Line {
 }
 
 function escape(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return text.replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!,
+  );
 }
 
 function axes(xLabel: string, yLabel: string, yMax: number, xMax: number): string {
@@ -104,7 +107,11 @@ function histogramChart(report: RunReport): string {
         `${formatTick(edge)}</text>`
       );
     });
-  return svg(axes('latency, ms (log buckets)', 'requests', yMax, edgesMs[last] ?? 0) + bars.join('') + labels.join(''));
+  return svg(
+    axes('latency, ms (log buckets)', 'requests', yMax, edgesMs[last] ?? 0) +
+      bars.join('') +
+      labels.join(''),
+  );
 }
 
 function htmlTable(header: string[], rows: Array<Array<string | number>>): string {

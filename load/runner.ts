@@ -61,34 +61,34 @@ export async function runPhase(options: PhaseOptions): Promise<void> {
   });
   const instance = autocannon(
     {
-    url: url.origin,
-    connections,
-    duration: options.durationSeconds ?? 10,
-    amount: options.amount,
-    overallRate: options.ratePerSecond,
-    timeout: options.timeoutSeconds ?? 10,
-    // The body is parsed for GraphQL errors, so latencies of error answers count as well.
-    requests: [
-      {
-        method: 'POST',
-        path: url.pathname,
-        setupRequest: (request, context) => {
-          const planned = options.plan();
-          (context as RequestContext).operation = planned.operation;
-          return {
-            ...request,
-            method: 'POST',
-            path: url.pathname + url.search,
-            headers: { 'content-type': 'application/json', ...planned.headers },
-            body: planned.body,
-          };
+      url: url.origin,
+      connections,
+      duration: options.durationSeconds ?? 10,
+      amount: options.amount,
+      overallRate: options.ratePerSecond,
+      timeout: options.timeoutSeconds ?? 10,
+      // The body is parsed for GraphQL errors, so latencies of error answers count as well.
+      requests: [
+        {
+          method: 'POST',
+          path: url.pathname,
+          setupRequest: (request, context) => {
+            const planned = options.plan();
+            (context as RequestContext).operation = planned.operation;
+            return {
+              ...request,
+              method: 'POST',
+              path: url.pathname + url.search,
+              headers: { 'content-type': 'application/json', ...planned.headers },
+              body: planned.body,
+            };
+          },
+          onResponse: (status, body, context) => {
+            const operation = (context as RequestContext).operation ?? 'unknown';
+            pending = { operation, error: classify(operation, status, body) };
+          },
         },
-        onResponse: (status, body, context) => {
-          const operation = (context as RequestContext).operation ?? 'unknown';
-          pending = { operation, error: classify(operation, status, body) };
-        },
-      },
-    ],
+      ],
     },
     (error: unknown) => finish(error),
   );

@@ -58,7 +58,12 @@ export async function runMix(session: Session, options: MixOptions): Promise<Sce
   const plan = (): PlannedRequest => {
     const operation = pickOperation(Math.random());
     const user = users[Math.floor(Math.random() * users.length)]!;
-    const variables = VARIABLES[operation]!({ user, sequence: ++sequence, runId, random: Math.random });
+    const variables = VARIABLES[operation]!({
+      user,
+      sequence: ++sequence,
+      runId,
+      random: Math.random,
+    });
     return {
       operation,
       body: persistedBody(operation, variables),
@@ -70,7 +75,12 @@ export async function runMix(session: Session, options: MixOptions): Promise<Sce
   const burst = new Recorder();
   const burstRate = options.ratePerSecond * options.burstFactor;
   const phases = [
-    { name: 'steady', recorder: steady, rate: options.ratePerSecond, seconds: options.steadySeconds },
+    {
+      name: 'steady',
+      recorder: steady,
+      rate: options.ratePerSecond,
+      seconds: options.steadySeconds,
+    },
     { name: 'burst', recorder: burst, rate: burstRate, seconds: options.burstSeconds },
   ];
 
@@ -100,7 +110,10 @@ export async function runMix(session: Session, options: MixOptions): Promise<Sce
     };
   };
   return {
-    verdicts: [...sloVerdicts(session.recorder.summary()), ...sloVerdicts(burst.summary(), 'burst')],
+    verdicts: [
+      ...sloVerdicts(session.recorder.summary()),
+      ...sloVerdicts(burst.summary(), 'burst'),
+    ],
     figures: {
       steady: phaseFigure(steady, options.steadySeconds),
       burst: phaseFigure(burst, options.burstSeconds),

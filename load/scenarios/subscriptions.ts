@@ -18,7 +18,8 @@ export interface SubscriptionOptions {
   symbolsPerSubscriber: number;
 }
 
-const QUOTES = 'subscription Quotes($symbols: [String!]!) { quotes(symbols: $symbols) { symbol price asOf } }';
+const QUOTES =
+  'subscription Quotes($symbols: [String!]!) { quotes(symbols: $symbols) { symbol price asOf } }';
 
 interface Subscriber {
   client: Client;
@@ -30,7 +31,8 @@ function describe(reason: unknown): string {
   if (Array.isArray(reason)) return reason.map((e) => (e as Error).message).join('; ');
   if (reason instanceof Error) return reason.message;
   const close = reason as { code?: number; reason?: string };
-  if (close && typeof close.code === 'number') return `socket closed ${close.code} ${close.reason ?? ''}`;
+  if (close && typeof close.code === 'number')
+    return `socket closed ${close.code} ${close.reason ?? ''}`;
   return String(reason);
 }
 
@@ -78,9 +80,15 @@ function connect(
 /** One subscriber first: a server without subscriptions answers quickly, and says why. */
 async function probe(url: string, user: LoadUser): Promise<string | undefined> {
   let refusal: string | undefined;
-  const subscriber = connect(url, user, ALL_SYMBOLS.slice(0, 1), () => {}, (reason) => {
-    refusal = describe(reason);
-  });
+  const subscriber = connect(
+    url,
+    user,
+    ALL_SYMBOLS.slice(0, 1),
+    () => {},
+    (reason) => {
+      refusal = describe(reason);
+    },
+  );
   const settled = await Promise.race([
     subscriber.connected.then(() => new Promise((resolve) => setTimeout(resolve, 3_000))),
     new Promise((resolve) => setTimeout(resolve, 10_000)).then(() => 'timeout'),
@@ -104,7 +112,12 @@ export async function runSubscriptions(
   if (refusal) {
     return {
       verdicts: [
-        verdict('router accepts graphql-ws subscriptions to quotes', 'accepted', `refused: ${refusal}`, false),
+        verdict(
+          'router accepts graphql-ws subscriptions to quotes',
+          'accepted',
+          `refused: ${refusal}`,
+          false,
+        ),
       ],
     };
   }
@@ -118,7 +131,10 @@ export async function runSubscriptions(
   for (let i = 0; i < options.subscribers; i++) {
     const user = users[i % users.length]!;
     const first = (i * options.symbolsPerSubscriber) % ALL_SYMBOLS.length;
-    const symbols = [...ALL_SYMBOLS, ...ALL_SYMBOLS].slice(first, first + options.symbolsPerSubscriber);
+    const symbols = [...ALL_SYMBOLS, ...ALL_SYMBOLS].slice(
+      first,
+      first + options.symbolsPerSubscriber,
+    );
     const onTick = (asOf: string) => {
       session.recorder.record('quotes', Math.max(0, Date.now() - Date.parse(asOf)));
     };

@@ -128,17 +128,36 @@ export async function runTrades(session: Session, options: TradesOptions): Promi
     const discrepancies = await reconcile(db, portfolioIds);
 
     verdicts.push(
-      verdict('orders recorded', `exactly ${options.orders}`, String(state.orders),
-        state.orders === options.orders),
-      verdict('all settled', 'every order ended, booked and released',
-        settled ? 'yes' : `no: ${JSON.stringify(state)}`, settled),
-      verdict('accepted and settled within', `${options.targetSeconds} s`,
+      verdict(
+        'orders recorded',
+        `exactly ${options.orders}`,
+        String(state.orders),
+        state.orders === options.orders,
+      ),
+      verdict(
+        'all settled',
+        'every order ended, booked and released',
+        settled ? 'yes' : `no: ${JSON.stringify(state)}`,
+        settled,
+      ),
+      verdict(
+        'accepted and settled within',
+        `${options.targetSeconds} s`,
         settled ? `${settledSeconds.toFixed(1)} s` : `not within ${settledSeconds.toFixed(1)} s`,
-        settled && settledSeconds <= options.targetSeconds),
-      verdict('ledger effects', `exactly ${options.orders}`, String(state.ledgerEntries),
-        state.ledgerEntries === options.orders),
-      verdict('ledgers reconcile', '0 discrepancies', String(discrepancies.length),
-        discrepancies.length === 0),
+        settled && settledSeconds <= options.targetSeconds,
+      ),
+      verdict(
+        'ledger effects',
+        `exactly ${options.orders}`,
+        String(state.ledgerEntries),
+        state.ledgerEntries === options.orders,
+      ),
+      verdict(
+        'ledgers reconcile',
+        '0 discrepancies',
+        String(discrepancies.length),
+        discrepancies.length === 0,
+      ),
     );
     return {
       verdicts,
