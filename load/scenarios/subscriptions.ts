@@ -27,13 +27,16 @@ interface Subscriber {
   connected: Promise<void>;
 }
 
+/** graphql-ws reports GraphQL errors, socket error events or close events: name each plainly. */
 function describe(reason: unknown): string {
   if (Array.isArray(reason)) return reason.map((e) => (e as Error).message).join('; ');
   if (reason instanceof Error) return reason.message;
-  const close = reason as { code?: number; reason?: string };
-  if (close && typeof close.code === 'number')
-    return `socket closed ${close.code} ${close.reason ?? ''}`;
-  return String(reason);
+  const event = (reason ?? {}) as { code?: unknown; reason?: unknown; message?: unknown };
+  if (typeof event.code === 'number') {
+    return `socket closed ${event.code} ${String(event.reason ?? '')}`.trim();
+  }
+  if (typeof event.message === 'string') return `socket error: ${event.message}`;
+  return JSON.stringify(reason) ?? String(reason);
 }
 
 function wsUrl(httpUrl: string): string {
