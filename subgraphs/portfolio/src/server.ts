@@ -54,7 +54,13 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
     ttlSeconds: options.performanceTtlSeconds,
   });
 
-  const valuations = createValuationStreams({ db, events: options.events, market, logger });
+  const valuations = createValuationStreams({
+    db,
+    events: options.events,
+    market,
+    logger,
+    pollMs: options.events.kind === 'memory' ? 1_000 : undefined,
+  });
 
   const schema = createSubgraphSchema(PORTFOLIO_SDL, resolvers);
   const apollo = createSubgraphApollo<PortfolioContext>(schema);

@@ -29,6 +29,12 @@ export interface ValuationStreamsOptions {
   logger: Logger;
   /** Shortest time between two valuations of one portfolio. Default 1 000 ms. */
   minIntervalMs?: number;
+  /**
+   * Re-value every watched portfolio this often even when no message says so. The in-process
+   * bus carries no other process's messages, market's ticks included, so without Redis this
+   * is how valuations follow prices. Off by default.
+   */
+  pollMs?: number;
 }
 
 type Event = { portfolioValuation: ValuationSnapshot };
@@ -90,6 +96,8 @@ export function createValuationStreams(options: ValuationStreamsOptions) {
     entry.computing = value(entry)
       .then((snapshot) => {
         if (!snapshot || watched.get(entry.portfolioId) !== entry) return;
+        // Subscribers hear of changes only, however the re-valuation was triggered.
+        if (entry.latest && JSON.stringify(entry.latest) === JSON.stringify(snapshot)) return;
         entry.latest = snapshot;
         for (const subscriber of entry.subscribers) {
           subscriber.push({ portfolioValuation: snapshot });
@@ -142,6 +150,14 @@ export function createValuationStreams(options: ValuationStreamsOptions) {
     for (const entry of watched.values()) schedule(entry);
   });
 
+  const poll =
+    options.pollMs === undefined
+      ? undefined
+      : setInterval(() => {
+          for (const entry of watched.values()) schedule(entry);
+        }, options.pollMs);
+  poll?.unref();
+
   function unwatch(entry: Watched, subscriber: EventQueue<Event>) {
     entry.subscribers.delete(subscriber);
     if (entry.subscribers.size > 0 || watched.get(entry.portfolioId) !== entry) return;
@@ -191,6 +207,7 @@ export function createValuationStreams(options: ValuationStreamsOptions) {
     },
 
     close() {
+      clearInterval(poll);
       stopQuotes();
       stopChanges();
       stopResync();

@@ -11,8 +11,9 @@ export interface LimitMatcherOptions {
 
 /**
  * Fills resting limit orders when the market reaches them, by polling the market subgraph for
- * just the instruments that have open limit orders (the feed's bus ticks could replace this). Matching is safe with several trading instances: each fill locks its order
- * and re-checks that it is still open.
+ * just the instruments that have open limit orders: polling works with or without Redis, where
+ * the feed's bus ticks reach trading only through Redis. Matching is safe with several trading
+ * instances: each fill locks its order and re-checks that it is still open.
  */
 export function startLimitMatcher({ services, logger, intervalMs = 1_000 }: LimitMatcherOptions) {
   const log = logger.child({ component: 'limit-matcher' });
