@@ -34,6 +34,8 @@ export function loadRouterConfig(env: Environment = process.env) {
       PERSISTED_OPERATIONS: z.enum(['allow-all', 'safelist', 'log-only']).optional(),
       PERSISTED_MANIFEST_PATH: z.string().default('persisted-queries/manifest.json'),
       REDIS_URL: envUrl(),
+      RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+      RESPONSE_CACHE_MAX_MB: envInt(64, 1),
     },
     env,
   );
@@ -63,4 +65,15 @@ export function subgraphUrlOverrides(config: RouterConfig): Record<string, strin
     market: config.MARKET_URL,
     advice: config.ADVICE_URL,
   };
+}
+
+/** Subgraph name → URL, as composed into the supergraph, with the environment's overrides. */
+export function subgraphUrls(config: RouterConfig, supergraphSdl: string): Record<string, string> {
+  const overrides = subgraphUrlOverrides(config);
+  const urls: Record<string, string> = {};
+  for (const match of supergraphSdl.matchAll(/@join__graph\(name: "([^"]+)", url: "([^"]+)"\)/g)) {
+    const [, name, url] = match as unknown as [string, string, string];
+    urls[name] = overrides[name] ?? url;
+  }
+  return urls;
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { IDENTITY_HEADER, REQUEST_ID_HEADER, type IdentitySigner, type Logger } from '#shared';
-import type { RouterContext } from './context.js';
+import { ApolloGateway } from '@apollo/gateway';
+import type { IdentitySigner, Logger } from '#shared';
+import type { RouterMetrics } from './metrics.js';
+import type { Agent } from 'undici';
+import { createSubgraphAgent, SubgraphSource } from './subgraph-source.js';
 
 export interface GatewayOptions {
   supergraphPath: string;
@@ -11,43 +13,22 @@ export interface GatewayOptions {
   logger: Logger;
   /** Longest a single subgraph fetch may take. Default 10 000 ms. */
   subgraphTimeoutMs?: number;
+  metrics?: RouterMetrics;
+  /** The connection pool to subgraphs; its owner closes it. */
+  agent?: Agent;
 }
 
 /**
- * Passes on to every subgraph what the router established: the request id, and the user's
- * identity signed with the internal secret. Nothing the client sent is forwarded, so a client
- * cannot hand a subgraph an identity of its own making.
+ * An Apollo Gateway over the committed supergraph: no runtime composition, no polling. Its
+ * subgraph fetches go through `SubgraphSource`, which passes on only what the router
+ * established (the request id, and the user's identity signed with the internal secret), so a
+ * client cannot hand a subgraph an identity of its own making.
  */
-class IdentityForwardingDataSource extends RemoteGraphQLDataSource<RouterContext> {
-  constructor(
-    url: string,
-    private readonly signIdentity: IdentitySigner,
-    timeoutMs: number,
-  ) {
-    super({
-      url,
-      // Node's fetch keeps connections to each subgraph alive and pooled; the signal bounds
-      // how long one subgraph may hold a client's request.
-      fetcher: ((input: string, init?: RequestInit) =>
-        fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never,
-    });
-  }
-
-  override async willSendRequest({
-    request,
-    context,
-  }: Parameters<RemoteGraphQLDataSource<RouterContext>['willSendRequest'] & {}>[0]) {
-    const headers = request.http?.headers;
-    if (!headers || !context?.requestId) return;
-    headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.identity) headers.set(IDENTITY_HEADER, await this.signIdentity(context.identity));
-  }
-}
-
-/** An Apollo Gateway over the committed supergraph: no runtime composition, no polling. */
 export function createGateway(options: GatewayOptions): ApolloGateway {
   const supergraphSdl = readFileSync(options.supergraphPath, 'utf8');
   const logger = options.logger.child({ component: 'gateway' });
+  const agent = options.agent ?? createSubgraphAgent();
+  const { metrics } = options;
 
   return new ApolloGateway({
     supergraphSdl,
@@ -58,10 +39,15 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
       error: (message: unknown) => logger.error(String(message)),
     },
     buildService: ({ name, url }) =>
-      new IdentityForwardingDataSource(
-        options.urlOverrides[name] ?? (url as string),
-        options.signIdentity,
-        options.subgraphTimeoutMs ?? 10_000,
-      ),
+      new SubgraphSource({
+        name,
+        url: options.urlOverrides[name] ?? (url as string),
+        agent,
+        signIdentity: options.signIdentity,
+        timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+        onFetch: metrics
+          ? (subgraph, shared) => metrics.subgraphFetches.inc({ subgraph, shared: String(shared) })
+          : undefined,
+      }),
   });
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ConfigError,
@@ -8,9 +9,18 @@ import {
 } from '#shared';
 import { loadManifest } from './persisted/manifest.js';
 import { createAuthenticator } from './auth.js';
-import { loadRouterConfig, subgraphUrlOverrides, type RouterConfig } from './config.js';
+import { followEntityEvents } from './cache/events.js';
+import { createResponseStore } from './cache/store.js';
+import {
+  loadRouterConfig,
+  subgraphUrlOverrides,
+  subgraphUrls,
+  type RouterConfig,
+} from './config.js';
 import { createGateway } from './gateway.js';
+import { createRouterMetrics } from './metrics.js';
 import { startRouterServer } from './server.js';
+import { createSubgraphAgent } from './subgraph-source.js';
 
 let config: RouterConfig;
 try {
@@ -26,12 +36,19 @@ const shutdown = createShutdown({ logger });
 shutdown.installSignalHandlers();
 
 try {
+  const metrics = createRouterMetrics();
+  const signIdentity = createIdentitySigner({ secret: config.INTERNAL_IDENTITY_SECRET });
+  const supergraphPath = path.resolve(config.SUPERGRAPH_PATH);
+  const agent = createSubgraphAgent();
+  shutdown.add('subgraph connections', () => agent.close());
   const gateway = createGateway({
-    supergraphPath: path.resolve(config.SUPERGRAPH_PATH),
+    supergraphPath,
     urlOverrides: subgraphUrlOverrides(config),
-    signIdentity: createIdentitySigner({ secret: config.INTERNAL_IDENTITY_SECRET }),
+    signIdentity,
     logger,
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    metrics,
+    agent,
   });
   const manifest = loadManifest(path.resolve(config.PERSISTED_MANIFEST_PATH), logger);
   shutdown.add('manifest watch', () => manifest.close());
@@ -42,9 +59,30 @@ try {
   });
   shutdown.add('registrations', () => registrations.close());
 
+  let responseCache;
+  if (config.RESPONSE_CACHE === 'on') {
+    const store = createResponseStore({
+      redisUrl: config.REDIS_URL,
+      logger,
+      maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
+    });
+    shutdown.add('response cache', () => store.close());
+    const follower = followEntityEvents({
+      subgraphs: subgraphUrls(config, readFileSync(supergraphPath, 'utf8')),
+      signIdentity,
+      store,
+      metrics,
+      logger,
+    });
+    shutdown.add('entity events', async () => follower.close());
+    responseCache = store;
+  }
+
   const server = await startRouterServer({
     gateway,
     persisted: { mode: config.PERSISTED_OPERATIONS, manifest, registrations, logger },
+    responseCache,
+    metrics,
     logger,
     port: config.ROUTER_PORT,
     host: config.HOST,

@@ -1,11 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { useApolloFederation } from '@envelop/apollo-federation';
 import type { ApolloGateway } from '@apollo/gateway';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { closeServer, listen, REQUEST_ID_HEADER, type Logger, type RunningHost } from '#shared';
+import {
+  closeServer,
+  listen,
+  REQUEST_ID_HEADER,
+  type Identity,
+  type Logger,
+  type RunningHost,
+} from '#shared';
 import type { Authenticator } from './auth.js';
+import { useResponseCaching } from './cache/plugin.js';
+import { cachePolicy } from './cache/policy.js';
+import type { ResponseStore } from './cache/store.js';
 import type { RouterContext } from './context.js';
+import { useFederatedExecution } from './execution.js';
+import type { RouterMetrics } from './metrics.js';
 import { usePersistedOperations, type PersistedOperationsOptions } from './persisted/plugin.js';
 import { useVariableCoercion } from './plugins/variables.js';
 
@@ -19,15 +30,25 @@ export interface RouterServerOptions {
   host?: string;
   /** Hide unexpected error messages from clients. Default true. */
   maskErrors?: boolean;
+  /** Caches answers of persisted queries when given. */
+  responseCache?: ResponseStore;
+  /** Served at /metrics in Prometheus text format when given. */
+  metrics?: RouterMetrics;
 }
 
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-/** `/healthz` and `/readyz`, answered before GraphQL handling starts. */
-function useProbes(isReady: () => boolean): Plugin {
+/** `/healthz`, `/readyz` and `/metrics`, answered before GraphQL handling starts. */
+function useProbes(isReady: () => boolean, metrics: RouterMetrics | undefined): Plugin {
   return {
-    onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname === '/healthz') {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === '/metrics' && metrics) {
+        endResponse(
+          new fetchAPI.Response(await metrics.registry.metrics(), {
+            headers: { 'content-type': metrics.registry.contentType },
+          }),
+        );
+      } else if (url.pathname === '/healthz') {
         endResponse(Response.json({ status: 'ok' }));
       } else if (url.pathname === '/readyz') {
         const ready = isReady();
@@ -46,14 +67,25 @@ function useProbes(isReady: () => boolean): Plugin {
 }
 
 /**
- * The router's request pipeline: GraphQL-over-HTTP by Yoga, execution by Apollo's gateway
- * through the envelop federation plugin. Later stages (persisted operations, response cache,
- * subscriptions) plug into the same envelop pipeline.
+ * The router's request pipeline: GraphQL-over-HTTP by Yoga; persisted operations, then the
+ * response cache (which answers hits before parsing), variable coercion, and execution by
+ * Apollo's gateway, all in one envelop pipeline.
  */
 export async function startRouterServer(options: RouterServerOptions): Promise<RunningHost> {
   const { gateway, authenticate, logger, port, host = '0.0.0.0', maskErrors = true } = options;
   await gateway.load();
   let draining = false;
+
+  // The response cache needs the user before the context exists; both share one verification.
+  const identities = new WeakMap<Request, Promise<Identity | undefined>>();
+  const identify = (request: Request) => {
+    let identity = identities.get(request);
+    if (!identity) {
+      identity = authenticate(request.headers.get('authorization'));
+      identities.set(request, identity);
+    }
+    return identity;
+  };
 
   const yoga = createYoga<Record<string, unknown>, RouterContext>({
     graphqlEndpoint: '/graphql',
@@ -69,15 +101,27 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
     },
     extraParamNames: ['documentId'],
     plugins: [
-      useProbes(() => !draining),
+      useProbes(() => !draining, options.metrics),
       options.persisted ? usePersistedOperations(options.persisted) : {},
+      // Before the cache: its execute hook wraps this one to run the document it annotated.
+      useFederatedExecution(gateway),
+      options.persisted && options.responseCache
+        ? useResponseCaching({
+            store: options.responseCache,
+            policy: cachePolicy,
+            manifest: options.persisted.manifest,
+            identify,
+            schema: () => gateway.schema,
+            metrics: options.metrics,
+            logger,
+          })
+        : {},
       useVariableCoercion(),
-      useApolloFederation({ gateway, logger }),
     ],
     async context({ request }) {
       const incoming = request.headers.get(REQUEST_ID_HEADER);
       const requestId = incoming && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      const identity = await authenticate(request.headers.get('authorization'));
+      const identity = await identify(request);
       return { requestId, identity, log: logger.child({ requestId, userId: identity?.userId }) };
     },
   });

@@ -4,6 +4,7 @@ import { ApolloServer, HeaderMap, type BaseContext as ApolloContext } from '@apo
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { ENTITY_EVENTS_PATH, type EntityEventStream } from './event-stream.js';
 import type { Health } from './health.js';
 import type { ServiceMetrics } from './metrics.js';
 import { attachSubscriptionServer } from './subscription-server.js';
@@ -15,6 +16,8 @@ export interface ApolloHostOptions<Context extends ApolloContext> {
   health: Health;
   /** Served at /metrics in Prometheus text format when given. */
   metrics?: ServiceMetrics;
+  /** Streams entity-changed events to routers at /_events when given. */
+  entityEvents?: EntityEventStream;
   logger: Logger;
   port: number;
   host?: string;
@@ -137,6 +140,9 @@ export async function hostApollo<Context extends ApolloContext>(
       return sendJson(response, report.ready ? 200 : 503, report);
     }
     if (url.pathname === '/graphql') return handleGraphQL(request, response, url);
+    if (url.pathname === ENTITY_EVENTS_PATH && options.entityEvents) {
+      return options.entityEvents.handle(request, response);
+    }
     if (url.pathname === '/metrics' && options.metrics) {
       const { registry } = options.metrics;
       response.writeHead(200, { 'content-type': registry.contentType });
@@ -180,6 +186,7 @@ export async function hostApollo<Context extends ApolloContext>(
       health.drain();
       // Sockets first: an upgraded connection is no longer the HTTP server's to wait for.
       await subscriptions?.close();
+      options.entityEvents?.close();
       await closeServer(server);
       await apollo.stop();
     },

@@ -27,3 +27,4 @@ export * from './entity-events.js';
 export * from './event-queue.js';
 export * from './subscription-server.js';
 export * from './quote-events.js';
+export * from './event-stream.js';

@@ -8,6 +8,8 @@ import type { subgraphEnvironment } from './service-config.js';
 import { countStatements, createMetrics, type ServiceMetrics } from './metrics.js';
 import { createShutdown } from './shutdown.js';
 import { createEventBus, type EventBus } from './event-bus.js';
+import { createEntityEventStream, type EntityEventStream } from './event-stream.js';
+import { createIdentityVerifier } from './identity.js';
 import type { z } from 'zod';
 
 type BaseConfig = Readonly<z.infer<z.ZodObject<typeof subgraphEnvironment>>>;
@@ -22,6 +24,8 @@ export interface SubgraphDeps<Config> {
   metrics: ServiceMetrics;
   /** Messages between processes: Redis pub/sub with REDIS_URL, in-process otherwise. */
   events: EventBus;
+  /** The /_events stream of entity changes for routers; hand it to the HTTP host. */
+  entityEvents: EntityEventStream;
   config: Config;
   port: number;
   /** Register what must stop on shutdown; steps run in reverse order of registration. */
@@ -98,6 +102,10 @@ export async function runSubgraph<Config extends BaseConfig>(
 
     const events = createEventBus({ redisUrl: config.REDIS_URL, logger });
     shutdown.add('event bus', () => events.close());
+    const entityEvents = createEntityEventStream({
+      events,
+      verifyIdentity: createIdentityVerifier(config.INTERNAL_IDENTITY_SECRET),
+    });
 
     const port = options.port(config);
     const host = await options.start({
@@ -107,6 +115,7 @@ export async function runSubgraph<Config extends BaseConfig>(
       logger,
       metrics,
       events,
+      entityEvents,
       config,
       port,
       onShutdown: (name, step) => shutdown.add(name, step),

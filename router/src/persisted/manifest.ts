@@ -11,6 +11,7 @@ export interface ManifestOperation {
 /** The operations clients shipped, by id; replaced whole when the manifest file changes. */
 export interface ManifestSource {
   get(id: string): ManifestOperation | undefined;
+  list(): readonly ManifestOperation[];
   readonly size: number;
   /** Called after every successful (re)load, with the operations now known. */
   onLoad(listener: (operations: readonly ManifestOperation[]) => void): void;
@@ -52,6 +53,7 @@ export function loadManifest(path: string, logger: Logger, pollMs = 1_000): Mani
 
   return {
     get: (id) => operations.get(id),
+    list: () => [...operations.values()],
     get size() {
       return operations.size;
     },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { Logger, TtlCache } from '#shared';
-import type { ManifestSource } from './manifest.js';
+import type { ManifestOperation, ManifestSource } from './manifest.js';
 
 /**
  * - `allow-all`: any operation runs; APQ registrations are accepted (development).
@@ -28,6 +28,13 @@ export interface PersistedOperationsOptions {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+const trusted = new WeakMap<Request, ManifestOperation>();
+
+/** The manifest operation a request ran by id, if it did; the response cache keys on it. */
+export function persistedOperationOf(request: Request): ManifestOperation | undefined {
+  return trusted.get(request);
+}
 
 function refuse(code: string, message: string, status: number) {
   return createGraphQLError(message, { extensions: { code, http: { status } } });
@@ -115,6 +122,7 @@ export function usePersistedOperations(options: PersistedOperationsOptions): Plu
             400,
           );
         }
+        trusted.set(request, known);
         setParams({ ...rest, query: known.body } as typeof params);
         return;
       }

@@ -10,13 +10,14 @@ await runSubgraph({
   port: (config) => config.ADVICE_PORT,
   migrations,
   seed: (db) => seedAdvice(db),
-  start: ({ db, reader, logger, metrics, config, port }) =>
+  start: ({ db, reader, logger, metrics, config, port, entityEvents }) =>
     startAdviceServer({
       db,
       reader,
       logger,
       port,
       metrics,
+      entityEvents,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,

@@ -12,6 +12,7 @@ import {
   type Logger,
   type RunningHost,
   type ServiceMetrics,
+  type EntityEventStream,
 } from '#shared';
 import type { AdviceContext } from './context.js';
 import { createAdviceLoaders } from './loaders.js';
@@ -25,6 +26,8 @@ export interface AdviceServerOptions {
   /** Read-only queries go here; defaults to `db`. */
   reader?: Knex;
   metrics?: ServiceMetrics;
+  /** Entity-changed events for routers, served at /_events. */
+  entityEvents?: EntityEventStream;
   db: Knex;
   logger: Logger;
   identitySecret: string;
@@ -48,6 +51,7 @@ export async function startAdviceServer(options: AdviceServerOptions): Promise<R
   return hostApollo({
     apollo,
     metrics: options.metrics,
+    entityEvents: options.entityEvents,
     logger,
     port,
     host,

@@ -11,7 +11,7 @@ await runSubgraph({
   port: (config) => config.MARKET_PORT,
   migrations,
   seed: (db) => seedMarket(db),
-  async start({ db, reader, databaseUrl, logger, metrics, events, config, port, onShutdown }) {
+  async start({ db, reader, databaseUrl, logger, metrics, events, config, port, onShutdown, entityEvents }) {
     if (config.MARKET_FEED === 'simulator') {
       const feed = startMarketFeed({
         db,
@@ -32,6 +32,7 @@ await runSubgraph({
       logger,
       port,
       metrics,
+      entityEvents,
       events,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,

@@ -14,6 +14,8 @@ import {
   type Logger,
   type RunningHost,
   type ServiceMetrics,
+  type EntityEventStream,
+  ENTITY_EVENTS_PATH,
 } from '#shared';
 import type { MarketContext } from './context.js';
 import { createMarketLoaders } from './loaders.js';
@@ -26,6 +28,8 @@ export interface MarketServerOptions {
   /** Read-only queries go here; defaults to `db`. */
   reader?: Knex;
   metrics?: ServiceMetrics;
+  /** Entity-changed events for routers, served at /_events. */
+  entityEvents?: EntityEventStream;
   db: Knex;
   logger: Logger;
   /** Where the feed's ticks arrive, for subscriptions. */
@@ -80,6 +84,14 @@ export async function startMarketServer(options: MarketServerOptions): Promise<R
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const entityEvents = options.entityEvents;
+  if (entityEvents) {
+    app.get(ENTITY_EVENTS_PATH, (request, reply) => {
+      // The stream outlives Fastify's request cycle: hand the raw response to it.
+      reply.hijack();
+      void entityEvents.handle(request.raw, reply.raw);
+    });
+  }
   const metrics = options.metrics;
   if (metrics) {
     app.get('/metrics', async (_request, reply) =>
@@ -101,6 +113,7 @@ export async function startMarketServer(options: MarketServerOptions): Promise<R
     async close() {
       health.drain();
       await subscriptions.close();
+      entityEvents?.close();
       await app.close();
     },
   };

@@ -11,7 +11,7 @@ await runSubgraph({
   port: (config) => config.PORTFOLIO_PORT,
   migrations,
   seed: (db) => seedPortfolio(db),
-  start({ db, reader, logger, metrics, events, config, port, onShutdown }) {
+  start({ db, reader, logger, metrics, events, config, port, onShutdown, entityEvents }) {
     const sweeper = startReservationSweeper({
       db,
       logger,
@@ -29,6 +29,7 @@ await runSubgraph({
       logger,
       port,
       metrics,
+      entityEvents,
       host: config.HOST,
       identitySecret: config.INTERNAL_IDENTITY_SECRET,
       marketUrl: config.MARKET_URL,

@@ -14,6 +14,7 @@ import {
   type Logger,
   type RunningHost,
   type ServiceMetrics,
+  type EntityEventStream,
 } from '#shared';
 import type { PortfolioContext } from './context.js';
 import { createPortfolioLoaders } from './loaders.js';
@@ -29,6 +30,8 @@ export interface PortfolioServerOptions {
   /** Read-only queries go here; defaults to `db`. */
   reader?: Knex;
   metrics?: ServiceMetrics;
+  /** Entity-changed events for routers, served at /_events. */
+  entityEvents?: EntityEventStream;
   db: Knex;
   logger: Logger;
   /** Where changes are announced and ticks arrive. */
@@ -68,6 +71,7 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
   const running = await hostApollo({
     apollo,
     metrics: options.metrics,
+    entityEvents: options.entityEvents,
     logger,
     port,
     host,

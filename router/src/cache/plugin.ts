@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import { useResponseCache } from '@envelop/response-cache';
+import { getOperationAST, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import type { Identity, Logger } from '#shared';
+import type { RouterMetrics } from '../metrics.js';
+import type { ManifestOperation, ManifestSource } from '../persisted/manifest.js';
+import { persistedOperationOf } from '../persisted/plugin.js';
+import { classifyOperation, type CacheClass } from './classify.js';
+import { mutationEntities } from './entities.js';
+import type { CachePolicy } from './policy.js';
+import type { ResponseStore } from './store.js';
+
+export interface ResponseCachingOptions {
+  store: ResponseStore;
+  policy: CachePolicy;
+  manifest: ManifestSource;
+  /** The identity behind a request, as the context will see it (memoised per request). */
+  identify: (request: Request) => Promise<Identity | undefined>;
+  schema: () => GraphQLSchema | undefined;
+  metrics?: RouterMetrics;
+  logger: Logger;
+  /** Longest a request waits for an identical one in flight before computing its own. */
+  singleFlightWaitMs?: number;
+}
+
+interface CacheState {
+  readonly key: string;
+  readonly operation: ManifestOperation;
+  readonly cacheClass: CacheClass;
+  readonly session: string | null;
+  outcome: 'hit' | 'miss';
+  notModified?: boolean;
+  etag?: string;
+  release?: () => void;
+}
+
+function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, item]) => `${JSON.stringify(k)}:${stableStringify(item)}`).join(',')}}`;
+}
+
+function etagOf(result: ExecutionResult): string {
+  const digest = createHash('sha1').update(JSON.stringify(result)).digest('base64url');
+  return `W/"${digest}"`;
+}
+
+/**
+ * Whole-response caching of persisted queries, on `@envelop/response-cache`:
+ *
+ * - Only operations from the manifest are cached; each is classified when the manifest loads
+ *   as public (one answer for everyone) or private (one per user) by the policy.
+ * - The lookup happens before parsing, so a hit costs a key, a store read and serialisation.
+ * - Identical misses in flight are computed once: the others wait for its answer.
+ * - Mutations invalidate the entities their answer shows and those the policy derives from
+ *   their arguments; other routers and out-of-band changes arrive as events (`events.ts`).
+ * - HTTP: `x-cache`, and for GET `Cache-Control` and a content `ETag` (`If-None-Match` → 304).
+ */
+export function useResponseCaching(options: ResponseCachingOptions): Plugin {
+  const { store, policy, manifest, identify, metrics } = options;
+  const waitMs = options.singleFlightWaitMs ?? 5_000;
+  const log = options.logger.child({ component: 'response-cache' });
+  const classes = new Map<string, CacheClass>();
+  const states = new WeakMap<Request, CacheState>();
+  const flights = new Map<string, Promise<void>>();
+  const releases = new Map<string, () => void>();
+  const publicTypes = new Set(policy.publicTypes);
+
+  function classifyAll(operations: readonly ManifestOperation[]): void {
+    const schema = options.schema();
+    if (!schema) return;
+    classes.clear();
+    for (const operation of operations) {
+      try {
+        const cacheClass = classifyOperation(schema, operation.body, policy);
+        if (cacheClass) classes.set(operation.id, cacheClass);
+      } catch (error) {
+        log.warn({ err: error, operation: operation.name }, 'operation not cacheable');
+      }
+    }
+    log.info({ cacheable: classes.size }, 'persisted queries classified for caching');
+  }
+
+  /** Ends the single flight for `key`, letting its waiters read the stored answer. */
+  function landed(key: string): void {
+    const release = releases.get(key);
+    releases.delete(key);
+    release?.();
+  }
+
+  const stateOf = (context: { request?: Request }) =>
+    context.request ? states.get(context.request) : undefined;
+
+  async function waitForFlight(flight: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
+    await Promise.race([flight, timeout]);
+    clearTimeout(timer);
+  }
+
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        useResponseCache<YogaInitialContext>({
+          cache: {
+            get: (key) => store.get(key),
+            invalidate: (entities) => store.invalidate(entities),
+            // Waiters of a single flight read the answer once it is stored, not before.
+            async set(key, data, entities, ttl) {
+              try {
+                await store.set(key, data, entities, ttl);
+              } finally {
+                landed(key);
+              }
+            },
+          },
+          session: (context) => stateOf(context)?.session ?? null,
+          enabled: (context) => stateOf(context) !== undefined,
+          buildResponseCacheKey: ({ context }) => {
+            const state = stateOf(context as YogaInitialContext);
+            if (!state) throw new Error('response cache: no key for an uncacheable request');
+            return state.key;
+          },
+          ttlPerSchemaCoordinate: policy.ttlMs,
+          onTtl: ({ ttl, context }) => Math.min(ttl, stateOf(context)?.cacheClass.maxAgeMs ?? 0),
+          invalidateViaMutation: false,
+          shouldCacheResult: ({ result }) => !result.errors?.length,
+          includeExtensionMetadata: false,
+        }),
+      );
+      manifest.onLoad(classifyAll);
+    },
+
+    onSchemaChange() {
+      classifyAll(manifest.list());
+    },
+
+    async onParams({ params, request, setResult }) {
+      const operation = persistedOperationOf(request);
+      const cacheClass = operation && classes.get(operation.id);
+      if (!operation || !cacheClass) return;
+
+      const identity = await identify(request);
+      if (cacheClass.scope === 'private' && !identity) return;
+      const session = cacheClass.scope === 'private' ? identity!.userId : null;
+      const key = createHash('sha256')
+        .update(`${operation.id}|${stableStringify(params.variables ?? {})}|${session ?? ''}`)
+        .digest('hex');
+      const state: CacheState = { key, operation, cacheClass, session, outcome: 'miss' };
+      states.set(request, state);
+
+      let cached = await store.get(key);
+      const flight = cached ? undefined : flights.get(key);
+      if (flight) {
+        await waitForFlight(flight);
+        cached = await store.get(key);
+      }
+
+      if (cached) {
+        state.outcome = 'hit';
+        state.etag = etagOf(cached);
+        state.notModified = request.headers.get('if-none-match') === state.etag;
+        metrics?.cacheLookups.inc({ operation: operation.name, outcome: 'hit' });
+        setResult(cached);
+        return;
+      }
+
+      metrics?.cacheLookups.inc({ operation: operation.name, outcome: 'miss' });
+      if (!flight) {
+        let resolve!: () => void;
+        const done = new Promise<void>((settle) => (resolve = settle));
+        flights.set(key, done);
+        releases.set(key, () => {
+          if (flights.get(key) === done) flights.delete(key);
+          resolve();
+        });
+        // An answer that is not stored (errors) ends the flight when its response goes out.
+        state.release = () => landed(key);
+      }
+      store.computing(key);
+    },
+
+    onExecute({ args }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
+      const name = args.operationName ?? operation.name?.value ?? 'anonymous';
+
+      return {
+        onExecuteDone({ result }) {
+          const schema = options.schema();
+          if (!schema || !('data' in result) || !result.data) return;
+          const entities = mutationEntities(schema, args, result as ExecutionResult, policy)
+            // A user's mutation does not change public data (an instrument in a placed
+            // order's answer is the same instrument for everyone).
+            .filter((entity) => !publicTypes.has(entity.typename));
+          if (entities.length === 0) return;
+          for (const entity of entities) {
+            metrics?.cacheInvalidations.inc({ operation: name, reason: 'mutation' });
+            log.debug({ entity }, 'invalidated by mutation');
+          }
+          return store.invalidate(entities);
+        },
+      };
+    },
+
+    onExecutionResult({ request, result }) {
+      const state = states.get(request);
+      if (!state || state.outcome === 'hit' || Array.isArray(result)) return;
+      if (!(result as ExecutionResult).errors?.length) state.etag = etagOf(result as never);
+    },
+
+    onResultProcess({ request, setResultProcessor }) {
+      const state = states.get(request);
+      if (!state?.notModified || request.method !== 'GET') return;
+      const etag = state.etag as string;
+      setResultProcessor(
+        (_result, fetchAPI) => new fetchAPI.Response(null, { status: 304, headers: { etag } }),
+        'application/json',
+      );
+    },
+
+    onResponse({ request, response }) {
+      const state = states.get(request);
+      if (!state) return;
+      state.release?.();
+      response.headers.set('x-cache', state.outcome);
+      if (request.method !== 'GET') return;
+
+      if (state.cacheClass.scope === 'public') {
+        const maxAge = Math.floor(state.cacheClass.maxAgeMs / 1000);
+        response.headers.set('cache-control', `public, max-age=${maxAge}`);
+      } else {
+        response.headers.set('cache-control', 'private, no-cache');
+        response.headers.set('vary', 'authorization');
+      }
+      if (state.etag) response.headers.set('etag', state.etag);
+    },
+  };
+}

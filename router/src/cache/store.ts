@@ -1,0 +1,262 @@
+import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
+import type { ExecutionResult } from 'graphql';
+import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '#shared';
+
+/**
+ * Where cached answers live, with an index from each entity (`Portfolio:42`) to the answers
+ * that show it. Implements `@envelop/response-cache`'s `Cache`, plus what the router needs
+ * around it: a purge for when invalidations may have been missed, and a guard so that an
+ * answer computed before an invalidation is not stored after it.
+ */
+export interface ResponseStore extends Cache {
+  readonly kind: 'redis' | 'memory';
+  get(key: string): Promise<ExecutionResult | undefined>;
+  /** Drops every cached answer. */
+  purge(reason: string): Promise<void>;
+  /** Marks the moment a computation for `key` started, for the stale-write guard. */
+  computing(key: string): void;
+  close(): Promise<void>;
+}
+
+export interface ResponseStoreOptions {
+  redisUrl?: string | undefined;
+  logger: Logger;
+  /** In-process bound on cached bytes. Default 64 MiB. */
+  maxBytes?: number;
+  /** Called for each entity invalidated; the plugin counts them per operation. */
+  onInvalidate?: (entity: CacheEntityRecord) => void;
+}
+
+const PREFIX = 'moneta:rc:';
+/** Longest a computation may take and still be guarded; beyond it the guard forgets. */
+const GUARD_WINDOW_MS = 60_000;
+
+function entityKey(entity: CacheEntityRecord): string {
+  return entity.id === undefined || entity.id === null
+    ? entity.typename
+    : `${entity.typename}:${entity.id}`;
+}
+
+/**
+ * Remembers when entities were last invalidated, so `set` can refuse an answer whose
+ * computation began before one of its entities changed: without it, a read that started just
+ * before a trade settled could put the pre-trade portfolio back into the cache.
+ */
+class InvalidationClock {
+  private readonly invalidatedAt = new Map<string, number>();
+  private readonly startedAt = new Map<string, number>();
+  private everythingAt = 0;
+
+  started(key: string): void {
+    this.startedAt.set(key, Date.now());
+  }
+
+  invalidated(entities: Iterable<string>): void {
+    const now = Date.now();
+    for (const entity of entities) this.invalidatedAt.set(entity, now);
+    if (this.invalidatedAt.size > 50_000) this.prune(now);
+  }
+
+  purged(): void {
+    this.everythingAt = Date.now();
+  }
+
+  /** Whether an answer for `key` showing `entities` is still current; forgets the start. */
+  stillCurrent(key: string, entities: Iterable<string>): boolean {
+    const started = this.startedAt.get(key);
+    this.startedAt.delete(key);
+    if (started === undefined) return true;
+    if (this.everythingAt >= started) return false;
+    for (const entity of entities) {
+      const at = this.invalidatedAt.get(entity);
+      if (at !== undefined && at >= started) return false;
+    }
+    return true;
+  }
+
+  private prune(now: number): void {
+    for (const [entity, at] of this.invalidatedAt) {
+      if (now - at > GUARD_WINDOW_MS) this.invalidatedAt.delete(entity);
+    }
+    for (const [key, at] of this.startedAt) {
+      if (now - at > GUARD_WINDOW_MS) this.startedAt.delete(key);
+    }
+  }
+}
+
+export function createResponseStore(options: ResponseStoreOptions): ResponseStore {
+  return options.redisUrl ? redisStore(options.redisUrl, options) : memoryStore(options);
+}
+
+function memoryStore(options: ResponseStoreOptions): ResponseStore {
+  const clock = new InvalidationClock();
+  const byEntity = new Map<string, Set<string>>();
+  const entitiesOf = new Map<string, string[]>();
+  const answers = new LRUCache<string, string>({
+    maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+    sizeCalculation: (value, key) => value.length + key.length,
+    dispose: (_value, key) => forget(key),
+  });
+
+  function forget(key: string): void {
+    for (const entity of entitiesOf.get(key) ?? []) {
+      const keys = byEntity.get(entity);
+      keys?.delete(key);
+      if (keys?.size === 0) byEntity.delete(entity);
+    }
+    entitiesOf.delete(key);
+  }
+
+  return {
+    kind: 'memory',
+    async get(key) {
+      const text = answers.get(key);
+      return text === undefined ? undefined : (JSON.parse(text) as ExecutionResult);
+    },
+    async set(key, data, entities, ttl) {
+      const names = [...entities].map(entityKey);
+      if (!clock.stillCurrent(key, names)) return;
+      answers.set(key, JSON.stringify(data), { ttl });
+      entitiesOf.set(key, names);
+      for (const name of names) {
+        let keys = byEntity.get(name);
+        if (!keys) byEntity.set(name, (keys = new Set()));
+        keys.add(key);
+      }
+    },
+    async invalidate(entities) {
+      const names = [...entities].map((entity) => {
+        options.onInvalidate?.(entity);
+        return entityKey(entity);
+      });
+      clock.invalidated(names);
+      for (const name of names) {
+        for (const key of [...(byEntity.get(name) ?? [])]) answers.delete(key);
+      }
+    },
+    async purge() {
+      clock.purged();
+      answers.clear();
+    },
+    computing: (key) => clock.started(key),
+    async close() {
+      answers.clear();
+    },
+  };
+}
+
+/** Deletes every answer indexed under the given entity sets, and the sets themselves. */
+const INVALIDATE_SCRIPT = `
+for _, set in ipairs(KEYS) do
+  local keys = redis.call('SMEMBERS', set)
+  for i = 1, #keys, 500 do
+    redis.call('UNLINK', unpack(keys, i, math.min(i + 499, #keys)))
+  end
+  redis.call('UNLINK', set)
+end
+return #KEYS`;
+
+function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
+  const log = options.logger.child({ component: 'response-cache' });
+  const clock = new InvalidationClock();
+  // A cache must cost a request little when Redis is slow or gone: commands give up after
+  // 100 ms and nothing queues while disconnected.
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 0,
+    commandTimeout: 100,
+    enableOfflineQueue: false,
+  });
+  let healthy = true;
+  let missedInvalidation = false;
+
+  redis.on('error', (error) => {
+    if (healthy) log.warn({ err: error }, 'response cache unavailable; answering uncached');
+    healthy = false;
+  });
+  redis.on('ready', () => {
+    if (healthy) return;
+    healthy = true;
+    log.info('response cache available again');
+    // Invalidations sent while Redis was away never arrived: what it holds may be stale.
+    if (missedInvalidation) void store.purge('invalidations missed while Redis was away');
+  });
+
+  const answerKey = (key: string) => `${PREFIX}r:${key}`;
+  const setKey = (entity: string) => `${PREFIX}e:${entity}`;
+
+  const store: ResponseStore = {
+    kind: 'redis',
+    async get(key) {
+      if (!healthy) return undefined;
+      try {
+        const text = await redis.get(answerKey(key));
+        return text === null ? undefined : (JSON.parse(text) as ExecutionResult);
+      } catch {
+        return undefined;
+      }
+    },
+    async set(key, data, entities, ttl) {
+      const names = [...entities].map(entityKey);
+      if (!healthy || !clock.stillCurrent(key, names)) return;
+      const ttlMs = Math.max(1, Math.round(ttl));
+      const pipeline = redis.multi();
+      pipeline.set(answerKey(key), JSON.stringify(data), 'PX', ttlMs);
+      for (const name of names) {
+        pipeline.sadd(setKey(name), answerKey(key));
+        // An index set lives as long as its longest-lived answer.
+        pipeline.pexpire(setKey(name), ttlMs, 'GT');
+        pipeline.pexpire(setKey(name), ttlMs, 'NX');
+      }
+      try {
+        await pipeline.exec();
+      } catch (error) {
+        log.debug({ err: error }, 'answer not cached: Redis unavailable');
+      }
+    },
+    async invalidate(entities) {
+      const names = [...entities].map((entity) => {
+        options.onInvalidate?.(entity);
+        return entityKey(entity);
+      });
+      clock.invalidated(names);
+      if (names.length === 0) return;
+      try {
+        if (!healthy) throw new Error('Redis unavailable');
+        await redis.eval(INVALIDATE_SCRIPT, names.length, ...names.map(setKey));
+      } catch (error) {
+        missedInvalidation = true;
+        log.warn(
+          { err: error, entities: names },
+          'invalidation missed; purging when Redis is back',
+        );
+      }
+    },
+    async purge(reason) {
+      clock.purged();
+      try {
+        if (!healthy) throw new Error('Redis unavailable');
+        let cursor = '0';
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
+          if (keys.length > 0) await redis.unlink(...keys);
+          cursor = next;
+        } while (cursor !== '0');
+        missedInvalidation = false;
+        log.info({ reason }, 'response cache purged');
+      } catch (error) {
+        missedInvalidation = true;
+        log.warn({ err: error, reason }, 'purge failed; retried when Redis is back');
+      }
+    },
+    computing: (key) => clock.started(key),
+    async close() {
+      if (redis.status === 'end') return;
+      const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+      redis.disconnect();
+      await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    },
+  };
+  return store;
+}

@@ -1,0 +1,38 @@
+import { Counter } from 'prom-client';
+import { createMetrics, type ServiceMetrics } from '#shared';
+
+export interface RouterMetrics extends ServiceMetrics {
+  /** Subgraph fetches, by subgraph and whether one already in flight answered it. */
+  readonly subgraphFetches: Counter<'subgraph' | 'shared'>;
+  /** Response-cache lookups by operation and outcome (`hit` or `miss`). */
+  readonly cacheLookups: Counter<'operation' | 'outcome'>;
+  /** Cached responses dropped, by the reason (`mutation`, `event`, `resync`). */
+  readonly cacheInvalidations: Counter<'operation' | 'reason'>;
+}
+
+export function createRouterMetrics(): RouterMetrics {
+  const base = createMetrics('router');
+  const { registry } = base;
+
+  return {
+    ...base,
+    subgraphFetches: new Counter({
+      name: 'moneta_router_subgraph_fetches_total',
+      help: 'Subgraph fetches; shared="true" ones were answered by an identical fetch in flight',
+      labelNames: ['subgraph', 'shared'],
+      registers: [registry],
+    }),
+    cacheLookups: new Counter({
+      name: 'moneta_router_response_cache_lookups_total',
+      help: 'Response cache lookups of persisted operations, by outcome',
+      labelNames: ['operation', 'outcome'],
+      registers: [registry],
+    }),
+    cacheInvalidations: new Counter({
+      name: 'moneta_router_response_cache_invalidations_total',
+      help: 'Cached responses invalidated, by operation and reason',
+      labelNames: ['operation', 'reason'],
+      registers: [registry],
+    }),
+  };
+}
