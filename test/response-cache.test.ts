@@ -311,3 +311,19 @@ withRedis('response cache in Redis, shared by router instances', () => {
     );
   }, 60_000);
 });
+
+describe('planning ahead', () => {
+  it('plans every persisted operation when the manifest loads', async () => {
+    const router = await startRouterProcess({});
+    try {
+      const line = router
+        .output()
+        .split('\n')
+        .find((entry) => entry.includes('persisted operations planned ahead'));
+      expect(line).toBeDefined();
+      expect(JSON.parse(line!)).toMatchObject({ operations: manifest.operations.length });
+    } finally {
+      await router.stop();
+    }
+  }, 90_000);
+});

@@ -1,6 +1,38 @@
+import { createHash } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
-import { getOperationAST, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { operationFromDocument } from '@apollo/federation-internals';
+import {
+  getOperationAST,
+  GraphQLError,
+  print,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+
+/**
+ * Set in the server context of a request the router sends itself when the manifest loads: the
+ * operation is planned, and the plan cached, but not executed. Clients cannot set it.
+ */
+export const PLAN_ONLY = Symbol.for('moneta.planOnly');
+
+/** The parts of Apollo's gateway that planning ahead needs; they are not in its typings. */
+interface GatewayInternals {
+  apiSchema?: { toGraphQLJSSchema(): GraphQLSchema } & Parameters<typeof operationFromDocument>[0];
+  queryPlanStore: {
+    get(key: string): Promise<unknown>;
+    set(key: string, plan: unknown): Promise<void>;
+  };
+}
+
+export function isPlanOnly(context: unknown): boolean {
+  return (
+    typeof context === 'object' &&
+    context !== null &&
+    (context as Record<symbol, unknown>)[PLAN_ONLY] === true
+  );
+}
 
 interface PreparedDocument {
   /** The gateway keys its query-plan cache by this text. */
@@ -36,6 +68,21 @@ export function useFederatedExecution(gateway: ApolloGateway): Plugin {
     return operation;
   }
 
+  /** Plans as the gateway's executor would, under the key it would look the plan up by. */
+  async function planAhead(document: DocumentNode, text: string, operationName: string | null) {
+    const internals = gateway as unknown as GatewayInternals;
+    const planner = gateway.__testing().queryPlanner;
+    if (!planner || !internals.apiSchema) return;
+    const key = operationName
+      ? createHash('sha256').update(text).update(operationName).digest('hex')
+      : text;
+    if (await internals.queryPlanStore.get(key)) return;
+    const operation = operationFromDocument(internals.apiSchema, document, {
+      operationName: operationName ?? undefined,
+    });
+    await internals.queryPlanStore.set(key, planner.buildQueryPlan(operation));
+  }
+
   return {
     onPluginInit({ setSchema }) {
       if (gateway.schema) setSchema(gateway.schema);
@@ -48,6 +95,11 @@ export function useFederatedExecution(gateway: ApolloGateway): Plugin {
         const operation = operationOf(entry, args.document, operationName);
         if (!operation) {
           throw new Error(`Operation ${operationName ?? ''} is not in the document.`);
+        }
+        if (isPlanOnly(args.contextValue)) {
+          await planAhead(args.document, entry.text, operationName);
+          // An error keeps the response cache from storing this non-answer.
+          return { errors: [new GraphQLError('planned, not executed')] };
         }
 
         return gateway.executor({

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ApolloGateway } from '@apollo/gateway';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import {
   closeServer,
   listen,
@@ -15,8 +15,9 @@ import { useResponseCaching } from './cache/plugin.js';
 import { cachePolicy } from './cache/policy.js';
 import type { ResponseStore } from './cache/store.js';
 import type { RouterContext } from './context.js';
-import { useFederatedExecution } from './execution.js';
+import { PLAN_ONLY, useFederatedExecution } from './execution.js';
 import type { RouterMetrics } from './metrics.js';
+import type { ManifestOperation } from './persisted/manifest.js';
 import { usePersistedOperations, type PersistedOperationsOptions } from './persisted/plugin.js';
 import { useVariableCoercion } from './plugins/variables.js';
 
@@ -34,6 +35,31 @@ export interface RouterServerOptions {
   responseCache?: ResponseStore;
   /** Served at /metrics in Prometheus text format when given. */
   metrics?: RouterMetrics;
+}
+
+/**
+ * Runs every persisted operation through the pipeline once, planning but not executing it, so
+ * that no client pays for planning: plans are cached under the key execution looks up.
+ */
+async function planAhead(
+  yoga: YogaServerInstance<Record<string, unknown>, RouterContext>,
+  operations: readonly ManifestOperation[],
+  logger: Logger,
+): Promise<void> {
+  const started = performance.now();
+  for (const operation of operations) {
+    await yoga.fetch(
+      'http://router.internal/graphql',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ documentId: operation.id }),
+      },
+      { [PLAN_ONLY]: true },
+    );
+  }
+  const ms = Math.round(performance.now() - started);
+  logger.info({ operations: operations.length, ms }, 'persisted operations planned ahead');
 }
 
 const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -125,6 +151,11 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
       return { requestId, identity, log: logger.child({ requestId, userId: identity?.userId }) };
     },
   });
+
+  if (options.persisted) {
+    const { manifest } = options.persisted;
+    manifest.onLoad((operations) => void planAhead(yoga, operations, logger));
+  }
 
   const server: Server = createServer(yoga);
   const bound = await listen(server, port, host);

@@ -3,6 +3,7 @@ import { useResponseCache } from '@envelop/response-cache';
 import { getOperationAST, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { Identity, Logger } from '#shared';
+import { isPlanOnly } from '../execution.js';
 import type { RouterMetrics } from '../metrics.js';
 import type { ManifestOperation, ManifestSource } from '../persisted/manifest.js';
 import { persistedOperationOf } from '../persisted/plugin.js';
@@ -141,10 +142,15 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
       classifyAll(manifest.list());
     },
 
-    async onParams({ params, request, setResult }) {
+    async onParams({ params, request, setResult, context }) {
       const operation = persistedOperationOf(request);
       const cacheClass = operation && classes.get(operation.id);
       if (!operation || !cacheClass) return;
+      if (isPlanOnly(context)) {
+        // Annotate the document as a real request would be, so the plan made is the one used.
+        states.set(request, { key: '', operation, cacheClass, session: null, outcome: 'miss' });
+        return;
+      }
 
       const identity = await identify(request);
       if (cacheClass.scope === 'private' && !identity) return;
@@ -227,7 +233,7 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
 
     onResponse({ request, response }) {
       const state = states.get(request);
-      if (!state) return;
+      if (!state?.key) return;
       state.release?.();
       response.headers.set('x-cache', state.outcome);
       if (request.method !== 'GET') return;

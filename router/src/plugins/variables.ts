@@ -8,6 +8,7 @@ import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { DateScalar, DateTimeScalar, DecimalScalar } from '#shared';
+import { isPlanOnly } from '../execution.js';
 import { RouterErrorCode } from '../errors.js';
 
 const SCALARS = new Map([DecimalScalar, DateTimeScalar, DateScalar].map((s) => [s.name, s]));
@@ -38,6 +39,8 @@ function coercionSchemaFor(schema: GraphQLSchema): GraphQLSchema {
 export function useVariableCoercion(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
+      // Planning ahead runs without variables; nothing executes.
+      if (isPlanOnly(args.contextValue)) return;
       const operation = getOperationAST(args.document, args.operationName ?? undefined);
       const definitions: readonly VariableDefinitionNode[] = operation?.variableDefinitions ?? [];
       if (definitions.length === 0) return;
