@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { instrumentId } from '#demo';
+import { INSTRUMENTS, instrumentId } from '#demo';
 import { findFreePort, IDENTITY_HEADER, type Knex } from '#shared';
 import { waitUntilReady } from '../scripts/stack.js';
 import { createFundedPortfolio, waitFor, type FundedPortfolio } from './fixtures.js';
@@ -335,7 +335,50 @@ describe('Instrument.heldQuantity on the portfolio subgraph', () => {
     );
     expect(anonymous.body.data?._entities.map((e) => e.heldQuantity)).toEqual(['0', '0']);
   });
+
+  it('costs the same statements for 40 instruments as for 2', async () => {
+    const account = await createFundedPortfolio(next++, '100.00', [], portfolioDb);
+    const signed = await routerExtensions(account.userId);
+    const symbols = INSTRUMENTS.slice(0, 40).map((instrument) => instrument.symbol);
+
+    // The fewest statements of two tries: the hold sweep may run during one of them.
+    const cost = async (count: number) => {
+      const representations = symbols
+        .slice(0, count)
+        .map((symbol) => ({ __typename: 'Instrument', id: instrumentId(symbol) }));
+      const tries: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const before = await portfolioStatements();
+        const { body } = await postGraphQL(
+          url('portfolio'),
+          HELD,
+          { r: representations },
+          { headers: { [IDENTITY_HEADER]: signed[IDENTITY_HEADER] as string } },
+        );
+        expect(body.errors).toBeUndefined();
+        tries.push((await portfolioStatements()) - before);
+      }
+      return Math.min(...tries);
+    };
+    expect(await cost(40)).toBe(await cost(2));
+  });
 });
+
+const HELD = /* GraphQL */ `
+  query Held($r: [_Any!]!) {
+    _entities(representations: $r) {
+      ... on Instrument {
+        heldQuantity
+      }
+    }
+  }
+`;
+
+async function portfolioStatements(): Promise<number> {
+  const text = await (await fetch(url('portfolio').replace('/graphql', '/metrics'))).text();
+  const line = text.split('\n').find((row) => row.startsWith('moneta_db_statements_total'));
+  return Number(line?.split(' ').at(-1) ?? Number.NaN);
+}
 
 async function startExtraMarket(): Promise<string> {
   const port = await findFreePort();

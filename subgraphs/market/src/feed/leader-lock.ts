@@ -64,7 +64,14 @@ export function startLeaderLock(options: LeaderLockOptions) {
 
     leading = true;
     log.info('became the leader');
-    await options.onLead();
+    try {
+      await options.onLead();
+    } catch (error) {
+      // A leader that cannot lead must not keep the others out.
+      leading = false;
+      await client.query('select pg_advisory_unlock($1)', [key]);
+      throw error;
+    }
   }
 
   function schedule() {
