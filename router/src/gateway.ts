@@ -16,6 +16,8 @@ export interface GatewayOptions {
   metrics?: RouterMetrics;
   /** The connection pool to subgraphs; its owner closes it. */
   agent?: Agent;
+  /** Filled with each subgraph's data source as the gateway builds it. */
+  sources?: Map<string, SubgraphSource>;
 }
 
 /**
@@ -38,8 +40,8 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
       warn: (message: unknown) => logger.warn(String(message)),
       error: (message: unknown) => logger.error(String(message)),
     },
-    buildService: ({ name, url }) =>
-      new SubgraphSource({
+    buildService: ({ name, url }) => {
+      const source = new SubgraphSource({
         name,
         url: options.urlOverrides[name] ?? (url as string),
         agent,
@@ -48,6 +50,9 @@ export function createGateway(options: GatewayOptions): ApolloGateway {
         onFetch: metrics
           ? (subgraph, shared) => metrics.subgraphFetches.inc({ subgraph, shared: String(shared) })
           : undefined,
-      }),
+      });
+      options.sources?.set(name, source);
+      return source;
+    },
   });
 }

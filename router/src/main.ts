@@ -20,7 +20,10 @@ import {
 import { createGateway } from './gateway.js';
 import { createRouterMetrics } from './metrics.js';
 import { startRouterServer } from './server.js';
-import { createSubgraphAgent } from './subgraph-source.js';
+import { createSubgraphAgent, type SubgraphSource } from './subgraph-source.js';
+import { createFederatedSubscriptions } from './subscriptions/federated.js';
+import { UpstreamSubscriptions } from './subscriptions/upstream.js';
+import { cachePolicy } from './cache/policy.js';
 
 let config: RouterConfig;
 try {
@@ -41,6 +44,8 @@ try {
   const supergraphPath = path.resolve(config.SUPERGRAPH_PATH);
   const agent = createSubgraphAgent();
   shutdown.add('subgraph connections', () => agent.close());
+  const sources = new Map<string, SubgraphSource>();
+  const urls = subgraphUrls(config, readFileSync(supergraphPath, 'utf8'));
   const gateway = createGateway({
     supergraphPath,
     urlOverrides: subgraphUrlOverrides(config),
@@ -49,6 +54,18 @@ try {
     subgraphTimeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     metrics,
     agent,
+    sources,
+  });
+  const upstream = new UpstreamSubscriptions(urls, logger);
+  shutdown.add('upstream subscriptions', () => upstream.close());
+  const subscriptions = createFederatedSubscriptions({
+    gateway,
+    sources,
+    upstream,
+    signIdentity,
+    policy: cachePolicy,
+    logger,
+    metrics,
   });
   const manifest = loadManifest(path.resolve(config.PERSISTED_MANIFEST_PATH), logger);
   shutdown.add('manifest watch', () => manifest.close());
@@ -68,7 +85,7 @@ try {
     });
     shutdown.add('response cache', () => store.close());
     const follower = followEntityEvents({
-      subgraphs: subgraphUrls(config, readFileSync(supergraphPath, 'utf8')),
+      subgraphs: urls,
       signIdentity,
       store,
       metrics,
@@ -83,6 +100,7 @@ try {
     persisted: { mode: config.PERSISTED_OPERATIONS, manifest, registrations, logger },
     responseCache,
     metrics,
+    subscriptions,
     logger,
     port: config.ROUTER_PORT,
     host: config.HOST,

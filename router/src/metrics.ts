@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { createMetrics, type ServiceMetrics } from '#shared';
 
 export interface RouterMetrics extends ServiceMetrics {
@@ -8,6 +8,14 @@ export interface RouterMetrics extends ServiceMetrics {
   readonly cacheLookups: Counter<'operation' | 'outcome'>;
   /** Cached responses dropped, by the reason (`mutation`, `event`, `resync`). */
   readonly cacheInvalidations: Counter<'operation' | 'reason'>;
+  /** Client subscriptions open on this router. */
+  readonly clientSubscriptions: Gauge;
+  /** Subscriptions this router holds open to subgraphs (shared by identical clients). */
+  readonly upstreamSubscriptions: Gauge;
+  /** Subscription events executed, by the subgraph that produced them. */
+  readonly subscriptionEvents: Counter<'subgraph'>;
+  /** Clients dropped because they fell too far behind. */
+  readonly slowConsumersDropped: Counter;
 }
 
 export function createRouterMetrics(): RouterMetrics {
@@ -32,6 +40,27 @@ export function createRouterMetrics(): RouterMetrics {
       name: 'moneta_router_response_cache_invalidations_total',
       help: 'Cached responses invalidated, by operation and reason',
       labelNames: ['operation', 'reason'],
+      registers: [registry],
+    }),
+    clientSubscriptions: new Gauge({
+      name: 'moneta_router_client_subscriptions',
+      help: 'Client subscriptions open on this router',
+      registers: [registry],
+    }),
+    upstreamSubscriptions: new Gauge({
+      name: 'moneta_router_upstream_subscriptions',
+      help: 'Subscriptions open to subgraphs; identical client subscriptions share one',
+      registers: [registry],
+    }),
+    subscriptionEvents: new Counter({
+      name: 'moneta_router_subscription_events_total',
+      help: 'Subscription events executed, by producing subgraph',
+      labelNames: ['subgraph'],
+      registers: [registry],
+    }),
+    slowConsumersDropped: new Counter({
+      name: 'moneta_router_slow_consumers_dropped_total',
+      help: 'Subscription clients disconnected for falling too far behind',
       registers: [registry],
     }),
   };

@@ -17,6 +17,9 @@ import type { ResponseStore } from './cache/store.js';
 import type { RouterContext } from './context.js';
 import { PLAN_ONLY, useFederatedExecution } from './execution.js';
 import type { RouterMetrics } from './metrics.js';
+import type { FederatedSubscriptions } from './subscriptions/federated.js';
+import { useFederatedSubscriptions } from './subscriptions/plugin.js';
+import { attachRouterSubscriptions } from './subscriptions/server.js';
 import type { ManifestOperation } from './persisted/manifest.js';
 import { usePersistedOperations, type PersistedOperationsOptions } from './persisted/plugin.js';
 import { useVariableCoercion } from './plugins/variables.js';
@@ -35,6 +38,8 @@ export interface RouterServerOptions {
   responseCache?: ResponseStore;
   /** Served at /metrics in Prometheus text format when given. */
   metrics?: RouterMetrics;
+  /** Serves graphql-ws subscriptions at /graphql when given. */
+  subscriptions?: FederatedSubscriptions;
 }
 
 /**
@@ -143,6 +148,7 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
           })
         : {},
       useVariableCoercion(),
+      options.subscriptions ? useFederatedSubscriptions(options.subscriptions) : {},
     ],
     async context({ request }) {
       const incoming = request.headers.get(REQUEST_ID_HEADER);
@@ -158,6 +164,15 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
   }
 
   const server: Server = createServer(yoga);
+  const sockets =
+    options.subscriptions &&
+    attachRouterSubscriptions({
+      server,
+      getEnveloped: yoga.getEnveloped as never,
+      authenticate,
+      persisted: options.persisted,
+      logger,
+    });
   const bound = await listen(server, port, host);
 
   return {
@@ -165,6 +180,8 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
     url: `http://127.0.0.1:${bound}/graphql`,
     async close() {
       draining = true;
+      // Sockets first: an upgraded connection is no longer the HTTP server's to wait for.
+      await sockets?.close();
       await closeServer(server);
       await gateway.stop();
     },

@@ -5,6 +5,7 @@ import {
   TypeInfo,
   visit,
   visitWithTypeInfo,
+  type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
 import type { CachePolicy } from './policy.js';
@@ -23,12 +24,12 @@ export interface CacheClass {
  */
 export function classifyOperation(
   schema: GraphQLSchema,
-  query: string,
+  query: string | DocumentNode,
   policy: CachePolicy,
 ): CacheClass | undefined {
-  const document = parse(query);
+  const document = typeof query === 'string' ? parse(query) : query;
   const operation = document.definitions.find((node) => node.kind === 'OperationDefinition');
-  if (!operation || operation.operation !== 'query') return undefined;
+  if (!operation || operation.operation === 'mutation') return undefined;
 
   const publicTypes = new Set(policy.publicTypes);
   const publicRoots = new Set(policy.publicRootFields);
@@ -44,7 +45,7 @@ export function classifyOperation(
         const parent = typeInfo.getParentType();
         if (!parent || node.name.value.startsWith('__')) return;
         const coordinate = `${parent.name}.${node.name.value}`;
-        const isRoot = parent === schema.getQueryType();
+        const isRoot = parent === schema.getQueryType() || parent === schema.getSubscriptionType();
         const isPublic = isRoot
           ? publicRoots.has(coordinate)
           : publicTypes.has(parent.name) && !privateFields.has(coordinate);

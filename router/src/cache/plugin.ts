@@ -76,6 +76,8 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
     if (!schema) return;
     classes.clear();
     for (const operation of operations) {
+      // Mutations change data and subscriptions stream it: neither is ever cached.
+      if (operation.type !== 'query') continue;
       try {
         const cacheClass = classifyOperation(schema, operation.body, policy);
         if (cacheClass) classes.set(operation.id, cacheClass);

@@ -18,6 +18,7 @@ export const cachePolicy = {
     'MarketSummary',
     'AssetClassMove',
     'InstrumentMove',
+    'QuoteTick',
   ],
   /** Root fields that answer the same for every user. */
   publicRootFields: [
@@ -27,6 +28,7 @@ export const cachePolicy = {
     'Query.instrumentsByIds',
     'Query.searchInstruments',
     'Query.fxRates',
+    'Subscription.quotes',
   ],
   /** Fields of public types whose value depends on who asks. */
   privateFields: ['Instrument.heldQuantity'],

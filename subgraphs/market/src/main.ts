@@ -11,7 +11,18 @@ await runSubgraph({
   port: (config) => config.MARKET_PORT,
   migrations,
   seed: (db) => seedMarket(db),
-  async start({ db, reader, databaseUrl, logger, metrics, events, config, port, onShutdown, entityEvents }) {
+  async start({
+    db,
+    reader,
+    databaseUrl,
+    logger,
+    metrics,
+    events,
+    config,
+    port,
+    onShutdown,
+    entityEvents,
+  }) {
     if (config.MARKET_FEED === 'simulator') {
       const feed = startMarketFeed({
         db,

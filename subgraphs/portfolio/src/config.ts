@@ -1,7 +1,6 @@
 import {
   envInt,
   envPort,
-  envUrl,
   loadConfig,
   subgraphEnvironment,
   type Environment,

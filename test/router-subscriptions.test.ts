@@ -1,0 +1,284 @@
+import { readFileSync } from 'node:fs';
+import { instrumentId } from '#demo';
+import type { Knex } from '#shared';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { MANIFEST_PATH, type PersistedQueryManifest } from '../scripts/persisted-operations.js';
+import { createFundedPortfolio, waitFor } from './fixtures.js';
+import { startIsolatedStack, type IsolatedStack } from './isolated-stack.js';
+import { postGraphQL } from './stack.js';
+import type { Result } from './subscription-client.js';
+
+/**
+ * Subscriptions through the router, on a stack of its own with the price feed running. User
+ * numbers 950000-950999 belong to this file.
+ */
+let next = 950_000 + Math.floor(Math.random() * 900);
+let isolated: IsolatedStack;
+let portfolioDb: Knex;
+
+const manifest = JSON.parse(readFileSync(MANIFEST_PATH, 'utf8')) as PersistedQueryManifest;
+
+beforeAll(async () => {
+  isolated = await startIsolatedStack('routerlive', {
+    MARKET_FEED: 'simulator',
+    MARKET_TICKS_PER_SECOND: '4',
+  });
+  portfolioDb = isolated.open('portfolio');
+}, 120_000);
+
+afterAll(async () => {
+  await isolated?.stop();
+});
+
+const routerUrl = () => isolated.stack.urls.router;
+
+interface Stream {
+  readonly results: Result[];
+  readonly closed: { code?: number } | undefined;
+  next(timeoutMs?: number): Promise<Result>;
+  close(): Promise<void>;
+}
+
+/** A client of the router, as an app would open it: token in connection_init. */
+function subscribe(
+  query: string,
+  variables: Record<string, unknown>,
+  options: { token?: string; extra?: Record<string, unknown>; retry?: boolean } = {},
+): Stream {
+  let closed: { code?: number } | undefined;
+  const client: Client = createClient({
+    url: routerUrl().replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    retryAttempts: options.retry ? 20 : 0,
+    shouldRetry: () => Boolean(options.retry),
+    on: { closed: (event) => (closed = { code: (event as { code?: number }).code }) },
+  });
+  const results: Result[] = [];
+  let taken = 0;
+  let failure: unknown;
+  client.subscribe({ query, variables, ...options.extra } as never, {
+    next: (result) => void results.push(result as Result),
+    error: (error) => (failure = error),
+    complete: () => undefined,
+  });
+
+  return {
+    results,
+    get closed() {
+      return closed;
+    },
+    async next(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (results.length <= taken) {
+        if (failure) throw new Error(`subscription failed: ${JSON.stringify(failure)}`);
+        if (Date.now() > deadline) throw new Error(`no result within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return results[taken++] as Result;
+    },
+    close: () => client.dispose() as Promise<void>,
+  };
+}
+
+const QUOTES = /* GraphQL */ `
+  subscription LiveQuotes($symbols: [String!]!) {
+    quotes(symbols: $symbols) {
+      symbol
+      price
+      asOf
+      instrument {
+        name
+        heldQuantity
+      }
+    }
+  }
+`;
+
+const ORDER_UPDATES = /* GraphQL */ `
+  subscription OrderUpdates($portfolioId: ID!) {
+    orderUpdates(portfolioId: $portfolioId) {
+      id
+      status
+      instrument {
+        symbol
+        name
+      }
+    }
+  }
+`;
+
+async function routerMetric(name: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', routerUrl()))).text();
+  const line = text.split('\n').find((row) => row.startsWith(`${name}{`) || row.startsWith(name));
+  return Number(line?.split(' ').at(-1) ?? Number.NaN);
+}
+
+interface Tick {
+  symbol: string;
+  price: string;
+  asOf: string;
+  instrument: { name: string; heldQuantity: string };
+}
+
+describe('subscriptions through the router', () => {
+  it('streams quote ticks with a field another subgraph owns', async () => {
+    const account = await createFundedPortfolio(
+      next++,
+      '100.00',
+      [{ symbol: 'MSFT', quantity: '7', price: '400' }],
+      portfolioDb,
+    );
+    const stream = subscribe(QUOTES, { symbols: ['MSFT'] }, { token: account.token });
+    try {
+      const tick = (await stream.next()).data?.quotes as Tick;
+      expect(tick).toMatchObject({ symbol: 'MSFT', instrument: { heldQuantity: '7' } });
+      expect(tick.instrument.name).toMatch(/Microsoft/);
+      expect(tick.price).toMatch(/^\d+(\.\d+)?$/);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('sends order status updates after placeOrder, and refuses another user', async () => {
+    const owner = await createFundedPortfolio(next++, '10000.00', [], portfolioDb);
+    const intruder = await createFundedPortfolio(next++, '100.00', [], portfolioDb);
+    const mine = subscribe(
+      ORDER_UPDATES,
+      { portfolioId: owner.portfolioId },
+      { token: owner.token },
+    );
+    const theirs = subscribe(
+      ORDER_UPDATES,
+      { portfolioId: owner.portfolioId },
+      { token: intruder.token },
+    );
+    try {
+      const refused = await theirs.next();
+      expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const placed = await postGraphQL<{ placeOrder: { order: { id: string } } }>(
+        routerUrl(),
+        /* GraphQL */ `
+          mutation ($input: PlaceOrderInput!) {
+            placeOrder(input: $input) {
+              order {
+                id
+              }
+            }
+          }
+        `,
+        {
+          input: {
+            portfolioId: owner.portfolioId,
+            instrumentId: instrumentId('AAPL'),
+            side: 'BUY',
+            type: 'MARKET',
+            quantity: '1',
+            idempotencyKey: `router-sub-${next}`,
+          },
+        },
+        { token: owner.token },
+      );
+      const orderId = placed.body.data?.placeOrder.order.id;
+      const first = (await mine.next()).data?.orderUpdates;
+      const second = (await mine.next()).data?.orderUpdates;
+      expect(first).toMatchObject({ id: orderId, status: 'ACCEPTED' });
+      expect(second).toMatchObject({ id: orderId, status: 'FILLED' });
+      expect(second).toMatchObject({ instrument: { symbol: 'AAPL', name: 'Apple Inc.' } });
+      expect(theirs.results).toHaveLength(1);
+    } finally {
+      await Promise.all([mine.close(), theirs.close()]);
+    }
+  });
+
+  it('shares one upstream subscription among 100 identical clients', async () => {
+    const streams = Array.from({ length: 100 }, () => subscribe(QUOTES, { symbols: ['NVDA'] }));
+    try {
+      await Promise.all(streams.map((stream) => stream.next(15_000)));
+      expect(await routerMetric('moneta_router_upstream_subscriptions')).toBe(1);
+      expect(await routerMetric('moneta_router_client_subscriptions')).toBe(100);
+    } finally {
+      await Promise.all(streams.map((stream) => stream.close()));
+    }
+  }, 30_000);
+
+  it('keeps streaming across a restart of the owning subgraph', async () => {
+    const stream = subscribe(QUOTES, { symbols: ['AMZN'] });
+    try {
+      await stream.next();
+      await isolated.stack.kill('market');
+      const restartedAt = new Date().toISOString();
+      await isolated.stack.start('market');
+
+      await waitFor(
+        'ticks after the restart',
+        async () =>
+          stream.results.some((result) => (result.data?.quotes as Tick).asOf > restartedAt)
+            ? true
+            : undefined,
+        20_000,
+      );
+      expect(stream.closed).toBeUndefined();
+    } finally {
+      await stream.close();
+    }
+  }, 60_000);
+
+  it('runs persisted subscriptions by id and refuses unknown ids', async () => {
+    const operation = manifest.operations.find((candidate) => candidate.type === 'subscription');
+    if (!operation) throw new Error('the manifest has no subscription');
+    const stream = subscribe('', { symbols: ['TSLA'] }, { extra: { documentId: operation.id } });
+    const unknown = subscribe('', {}, { extra: { documentId: 'a'.repeat(64) } });
+    try {
+      expect((await stream.next()).data?.quotes).toMatchObject({ symbol: 'TSLA' });
+      await expect(unknown.next(5_000)).rejects.toThrow(/PERSISTED_QUERY_NOT_FOUND/);
+    } finally {
+      await Promise.all([stream.close(), unknown.close()]);
+    }
+  });
+});
+
+describe('the router’s graphql-ws protocol', () => {
+  function raw(): Promise<{ socket: WebSocket; closed: Promise<number> }> {
+    const socket = new WebSocket(routerUrl().replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve({ socket, closed }));
+      socket.once('error', reject);
+    });
+  }
+
+  it('closes with 4403 when the token in connection_init does not verify', async () => {
+    const { socket, closed } = await raw();
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: 'Bearer x' } }),
+    );
+    expect(await closed).toBe(4403);
+  });
+
+  it('closes with 4400 on a malformed message and 4401 on subscribe before init', async () => {
+    const first = await raw();
+    first.socket.send('{"type":"nonsense"}');
+    expect(await first.closed).toBe(4400);
+
+    const second = await raw();
+    second.socket.send(
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { x }' } }),
+    );
+    expect(await second.closed).toBe(4401);
+  });
+
+  it('answers an unknown field with a validation error, not a protocol close', async () => {
+    const stream = subscribe('subscription { nothingHere }', {});
+    try {
+      await expect(stream.next(5_000)).rejects.toThrow(/nothingHere/);
+      // An error ends the operation, not the connection: at most a normal close follows.
+      expect(stream.closed?.code ?? 1000).toBe(1000);
+    } finally {
+      await stream.close();
+    }
+  });
+});
