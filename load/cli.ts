@@ -43,7 +43,8 @@ trades
   --settle-timeout <s>  longest wait for settlement (default 120)
 
 subscriptions
-  --subscribers <n>     concurrent clients (default 200)
+  --subscribers <n>     concurrent clients (default 5000)
+  --symbols <n>         symbols each client watches (default 1)
   --duration <s>        seconds to listen (default 15)
 
   --deadline <s>        hard stop for the whole run, set-up included (default 600)
@@ -64,7 +65,8 @@ const { values, positionals } = parseArgs({
     connections: { type: 'string', default: '100' },
     orders: { type: 'string', default: '5000' },
     'settle-timeout': { type: 'string', default: '120' },
-    subscribers: { type: 'string', default: '200' },
+    subscribers: { type: 'string', default: '5000' },
+    symbols: { type: 'string', default: '1' },
     duration: { type: 'string', default: '15' },
     deadline: { type: 'string', default: '600' },
     help: { type: 'boolean', default: false },
@@ -108,6 +110,7 @@ const options = {
   orders: count('orders', 1, 100_000),
   settleTimeout: count('settle-timeout', 1, 3_600),
   subscribers: count('subscribers', 1, 50_000),
+  symbols: count('symbols', 1, 50),
   duration: count('duration', 1, 3_600),
   deadline: count('deadline', 10, 7_200),
 };
@@ -148,7 +151,7 @@ async function run(session: Session): Promise<ScenarioResult> {
       return runSubscriptions(session, {
         subscribers: options.subscribers,
         durationSeconds: options.duration,
-        symbolsPerSubscriber: 5,
+        symbolsPerSubscriber: options.symbols,
       });
   }
 }
