@@ -1,11 +1,14 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { instrumentId } from '#demo';
-import type { Knex } from '#shared';
+import { findFreePort, type Knex } from '#shared';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { MANIFEST_PATH, type PersistedQueryManifest } from '../scripts/persisted-operations.js';
+import { waitUntilReady } from '../scripts/stack.js';
 import { createFundedPortfolio, waitFor } from './fixtures.js';
 import { startIsolatedStack, type IsolatedStack } from './isolated-stack.js';
+import { canRunRedis, startRedisProcess, type RedisProcess } from './redis-process.js';
 import { postGraphQL } from './stack.js';
 import type { Result } from './subscription-client.js';
 
@@ -44,11 +47,16 @@ interface Stream {
 function subscribe(
   query: string,
   variables: Record<string, unknown>,
-  options: { token?: string; extra?: Record<string, unknown>; retry?: boolean } = {},
+  options: {
+    token?: string;
+    extra?: Record<string, unknown>;
+    retry?: boolean;
+    url?: string;
+  } = {},
 ): Stream {
   let closed: { code?: number } | undefined;
   const client: Client = createClient({
-    url: routerUrl().replace(/^http/, 'ws'),
+    url: (options.url ?? routerUrl()).replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     connectionParams: options.token ? { authorization: `Bearer ${options.token}` } : {},
     retryAttempts: options.retry ? 20 : 0,
@@ -227,6 +235,27 @@ describe('subscriptions through the router', () => {
     }
   }, 60_000);
 
+  it('resumes after a router restart, as a graphql-ws client retries', async () => {
+    const stream = subscribe(QUOTES, { symbols: ['META'] }, { retry: true });
+    try {
+      await stream.next();
+      await isolated.stack.kill('router');
+      await isolated.stack.start('router');
+      const restartedAt = new Date().toISOString();
+
+      await waitFor(
+        'ticks through the restarted router',
+        async () =>
+          stream.results.some((result) => (result.data?.quotes as Tick).asOf > restartedAt)
+            ? true
+            : undefined,
+        20_000,
+      );
+    } finally {
+      await stream.close();
+    }
+  }, 60_000);
+
   it('runs persisted subscriptions by id and refuses unknown ids', async () => {
     const operation = manifest.operations.find((candidate) => candidate.type === 'subscription');
     if (!operation) throw new Error('the manifest has no subscription');
@@ -281,4 +310,88 @@ describe('the router’s graphql-ws protocol', () => {
       await stream.close();
     }
   });
+});
+
+const withRedis = canRunRedis ? describe : describe.skip;
+
+withRedis('two routers and two market instances behind one Redis', () => {
+  let redis: RedisProcess;
+  let shared: IsolatedStack;
+  const children: ChildProcess[] = [];
+
+  async function startProcess(entry: string, env: NodeJS.ProcessEnv): Promise<string> {
+    const port = await findFreePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        SEED_DEMO: 'false',
+        DATABASE_POOL_MAX: '3',
+        DATABASE_URL: shared.databaseUrl,
+        REDIS_URL: redis.url,
+        MARKET_PORT: String(port),
+        ROUTER_PORT: String(port),
+        ...env,
+      },
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    children.push(child);
+    await waitUntilReady(`http://127.0.0.1:${port}/readyz`, 60_000);
+    return `http://127.0.0.1:${port}/graphql`;
+  }
+
+  beforeAll(async () => {
+    redis = await startRedisProcess();
+    shared = await startIsolatedStack('twice', {
+      MARKET_FEED: 'simulator',
+      MARKET_TICKS_PER_SECOND: '4',
+      REDIS_URL: redis.url,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await shared?.stop();
+    await redis?.kill();
+  });
+
+  it('delivers every tick to every subscriber exactly once', async () => {
+    const { urls } = shared.stack;
+    const secondMarket = await startProcess('subgraphs/market/src/main.ts', {
+      MARKET_FEED: 'simulator',
+    });
+    const secondRouter = await startProcess('router/src/main.ts', {
+      PORTFOLIO_URL: urls.portfolio,
+      TRADING_URL: urls.trading,
+      ADVICE_URL: urls.advice,
+      MARKET_URL: secondMarket,
+    });
+
+    const streams = [urls.router, urls.router, secondRouter, secondRouter].map((url) =>
+      subscribe(QUOTES, { symbols: ['AAPL'] }, { url }),
+    );
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+    } finally {
+      await Promise.all(streams.map((stream) => stream.close()));
+    }
+
+    const seen = streams.map((stream) =>
+      stream.results.map((result) => (result.data?.quotes as Tick).asOf),
+    );
+    for (const ticks of seen) {
+      expect(ticks.length).toBeGreaterThan(5);
+      expect(new Set(ticks).size).toBe(ticks.length);
+    }
+    // Subscribers joined and left at slightly different moments: compare the common window.
+    const from = seen
+      .map((ticks) => ticks[0]!)
+      .sort()
+      .at(-1)!;
+    const to = seen.map((ticks) => ticks.at(-1)!).sort()[0]!;
+    const windows = seen.map((ticks) => ticks.filter((asOf) => asOf >= from && asOf <= to));
+    for (const window of windows) expect(window).toEqual(windows[0]);
+    expect(windows[0]!.length).toBeGreaterThan(3);
+  }, 90_000);
 });
