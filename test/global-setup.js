@@ -29,7 +29,14 @@ export default async function globalSetup() {
     databaseUrl: url,
     ports,
     output: process.env.TEST_STACK_OUTPUT === 'inherit' ? 'inherit' : 'ignore',
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', SEED_DEMO: 'false', DATABASE_POOL_MAX: '5' },
+    // No price feed: tests set the quotes they need; live-update tests start their own stack.
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      DATABASE_POOL_MAX: '5',
+      MARKET_FEED: 'off',
+    },
   });
   globalThis.__MONETA_TEST_STACK__ = stack;
   for (const [service, serviceUrl] of Object.entries(stack.urls)) {
