@@ -210,7 +210,9 @@ describe('response cache on persisted queries', () => {
       expect(placed.body?.data?.placeOrder.order?.status).toBe('ACCEPTED');
 
       const resting = figures(await overview(account));
-      expect((await overview(account)).headers.get('x-cache')).toBe('hit');
+      await waitFor('the overview to be cached', async () =>
+        (await overview(account)).headers.get('x-cache') === 'hit' ? true : undefined,
+      );
 
       const ask = new Decimal(limit).minus('0.01').toFixed();
       await market('quotes')

@@ -273,8 +273,9 @@ describe('portfolioValuation subscription on the portfolio subgraph', () => {
       expect(arrivals.length).toBeGreaterThanOrEqual(3);
       expect(arrivals.length).toBeLessThanOrEqual(6);
       const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] as number));
-      // Arrival times carry network jitter; the server's spacing is 1 000 ms.
-      for (const gap of gaps) expect(gap).toBeGreaterThan(800);
+      // Arrival times carry the jitter of a loaded machine; the server's spacing is 1 000 ms,
+      // and without the throttle ticks would arrive every 250 ms.
+      for (const gap of gaps) expect(gap).toBeGreaterThan(500);
     } finally {
       await subscription.close();
     }

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { useResponseCache } from '@envelop/response-cache';
-import { getOperationAST, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
 import type { Identity, Logger } from '#shared';
 import { isPlanOnly } from '../execution.js';
@@ -45,6 +51,27 @@ function stableStringify(value: unknown): string {
   return `{${entries.map(([k, item]) => `${JSON.stringify(k)}:${stableStringify(item)}`).join(',')}}`;
 }
 
+/** Each document's operations by name, found once per parsed document (Yoga reuses those). */
+const operationsByDocument = new WeakMap<
+  DocumentNode,
+  Map<string, OperationDefinitionNode | null>
+>();
+
+function operationOf(document: DocumentNode, operationName: string | null | undefined) {
+  let byName = operationsByDocument.get(document);
+  if (!byName) {
+    byName = new Map();
+    operationsByDocument.set(document, byName);
+  }
+
+  let operation = byName.get(operationName ?? '');
+  if (operation === undefined) {
+    operation = getOperationAST(document, operationName) ?? null;
+    byName.set(operationName ?? '', operation);
+  }
+  return operation;
+}
+
 function etagOf(result: ExecutionResult): string {
   const digest = createHash('sha1').update(JSON.stringify(result)).digest('base64url');
   return `W/"${digest}"`;
@@ -67,8 +94,8 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
   const log = options.logger.child({ component: 'response-cache' });
   const classes = new Map<string, CacheClass>();
   const states = new WeakMap<Request, CacheState>();
-  const flights = new Map<string, Promise<void>>();
-  const releases = new Map<string, () => void>();
+  const flights = new Map<string, Promise<ExecutionResult | undefined>>();
+  const releases = new Map<string, (answer?: ExecutionResult) => void>();
   const publicTypes = new Set(policy.publicTypes);
 
   function classifyAll(operations: readonly ManifestOperation[]): void {
@@ -88,23 +115,29 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
     log.info({ cacheable: classes.size }, 'persisted queries classified for caching');
   }
 
-  /** Ends the single flight for `key`, letting its waiters read the stored answer. */
-  function landed(key: string): void {
+  /**
+   * Hands the single flight's waiters for `key` its answer. Without one (the answer is not to be
+   * stored) the flight ends at once and they compute their own.
+   */
+  function landed(key: string, answer?: ExecutionResult): void {
     const release = releases.get(key);
     releases.delete(key);
-    release?.();
+    release?.(answer);
   }
 
   const stateOf = (context: { request?: Request }) =>
     context.request ? states.get(context.request) : undefined;
 
-  async function waitForFlight(flight: Promise<void>): Promise<void> {
+  async function waitForFlight(
+    flight: Promise<ExecutionResult | undefined>,
+  ): Promise<ExecutionResult | undefined> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, waitMs);
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), waitMs);
     });
-    await Promise.race([flight, timeout]);
+    const answer = await Promise.race([flight, timeout]);
     clearTimeout(timer);
+    return answer;
   }
 
   return {
@@ -114,12 +147,16 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
           cache: {
             get: (key) => store.get(key),
             invalidate: (entities) => store.invalidate(entities),
-            // Waiters of a single flight read the answer once it is stored, not before.
+            // Waiters of a single flight take the answer from the one who computed it, at once
+            // and without a round trip to the store.
             async set(key, data, entities, ttl) {
+              const flight = flights.get(key);
+              landed(key, data);
               try {
                 await store.set(key, data, entities, ttl);
               } finally {
-                landed(key);
+                // Until the store has it, late arrivals take the answer from the flight too.
+                if (flight && flights.get(key) === flight) flights.delete(key);
               }
             },
           },
@@ -165,10 +202,7 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
 
       let cached = await store.get(key);
       const flight = cached ? undefined : flights.get(key);
-      if (flight) {
-        await waitForFlight(flight);
-        cached = await store.get(key);
-      }
+      if (flight) cached = await waitForFlight(flight);
 
       if (cached) {
         state.outcome = 'hit';
@@ -181,12 +215,12 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
 
       metrics?.cacheLookups.inc({ operation: operation.name, outcome: 'miss' });
       if (!flight) {
-        let resolve!: () => void;
-        const done = new Promise<void>((settle) => (resolve = settle));
+        let resolve!: (answer?: ExecutionResult) => void;
+        const done = new Promise<ExecutionResult | undefined>((settle) => (resolve = settle));
         flights.set(key, done);
-        releases.set(key, () => {
-          if (flights.get(key) === done) flights.delete(key);
-          resolve();
+        releases.set(key, (answer) => {
+          if (!answer && flights.get(key) === done) flights.delete(key);
+          resolve(answer);
         });
         // An answer that is not stored (errors) ends the flight when its response goes out.
         state.release = () => landed(key);
@@ -195,7 +229,7 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
     },
 
     onExecute({ args }) {
-      const operation = getOperationAST(args.document, args.operationName);
+      const operation = operationOf(args.document, args.operationName);
       if (operation?.operation !== 'mutation') return;
       const name = args.operationName ?? operation.name?.value ?? 'anonymous';
 

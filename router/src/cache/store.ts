@@ -162,10 +162,11 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
   const log = options.logger.child({ component: 'response-cache' });
   const clock = new InvalidationClock();
   // A cache must cost a request little when Redis is slow or gone: commands give up after
-  // 100 ms and nothing queues while disconnected.
+  // 500 ms (a hung server; a refused connection fails at once) and nothing queues while
+  // disconnected.
   const redis = new Redis(url, {
     maxRetriesPerRequest: 0,
-    commandTimeout: 100,
+    commandTimeout: 500,
     enableOfflineQueue: false,
   });
   let healthy = true;
