@@ -19,6 +19,11 @@ export interface JobQueueOptions {
   concurrency?: number;
   /** Longest a job may stay locked before it is presumed orphaned by a dead process. */
   staleLockSeconds?: number;
+  /**
+   * How often idle workers look for jobs that LISTEN/NOTIFY did not announce (jobs due later,
+   * retries, a missed notification). New jobs start at once whatever this is. Default 1 000 ms.
+   */
+  pollIntervalMs?: number;
 }
 
 export interface EnqueueOptions {
@@ -28,6 +33,36 @@ export interface EnqueueOptions {
   jobKey?: string;
   runAt?: Date;
   maxAttempts?: number;
+}
+
+/** A call of the queue's `add_job` as an SQL expression and its bindings, for knex `raw`. */
+export interface AddJobCall {
+  sql: string;
+  bindings: (string | number | Date | null)[];
+}
+
+/**
+ * The `add_job` call that enqueues a job, to embed in a larger statement (a job added by the
+ * same statement that writes the row needing it costs no round trip of its own).
+ */
+export function addJobCall(
+  schema: string,
+  task: string,
+  payload: Record<string, unknown>,
+  options: EnqueueOptions = {},
+): AddJobCall {
+  return {
+    sql: '??.add_job(?, ?::json, ?, ?::timestamptz, ?::int, ?)',
+    bindings: [
+      schema,
+      task,
+      JSON.stringify(payload),
+      options.queue ?? null,
+      options.runAt ?? null,
+      options.maxAttempts ?? 25,
+      options.jobKey ?? null,
+    ],
+  };
 }
 
 /**
@@ -42,15 +77,8 @@ export async function enqueueJob(
   payload: Record<string, unknown>,
   options: EnqueueOptions = {},
 ): Promise<void> {
-  await trx.raw(`select ??.add_job(?, ?::json, ?, ?, ?, ?)`, [
-    schema,
-    task,
-    JSON.stringify(payload),
-    options.queue ?? null,
-    options.runAt ?? null,
-    options.maxAttempts ?? 25,
-    options.jobKey ?? null,
-  ]);
+  const call = addJobCall(schema, task, payload, options);
+  await trx.raw(`select ${call.sql}`, call.bindings);
 }
 
 /** graphile-worker logs every job at info; here that is debug, and its errors stay errors. */
@@ -69,6 +97,7 @@ function workerLogger(log: Logger): WorkerLogger {
  */
 export async function startJobQueue(options: JobQueueOptions): Promise<{ stop(): Promise<void> }> {
   const { connectionString, schema, tasks, logger, concurrency = 8 } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const staleLockSeconds = options.staleLockSeconds ?? 60;
   const log = logger.child({ component: 'jobs' });
 
@@ -110,7 +139,7 @@ export async function startJobQueue(options: JobQueueOptions): Promise<{ stop():
     maxPoolSize: concurrency + 2,
     taskList: tasks,
     noHandleSignals: true,
-    pollInterval: 1_000,
+    pollInterval: pollIntervalMs,
     logger: workerLogger(log),
   });
 

@@ -24,7 +24,7 @@ export interface LedgerEntry {
  * transaction. Returns false, changing nothing, when the reference was already posted.
  */
 export async function postLedgerEntry(trx: Knex.Transaction, entry: LedgerEntry): Promise<boolean> {
-  const inserted = await trx('ledger_entries')
+  const insert = trx('ledger_entries')
     .insert({
       portfolio_id: entry.portfolioId,
       kind: entry.kind,
@@ -39,12 +39,18 @@ export async function postLedgerEntry(trx: Knex.Transaction, entry: LedgerEntry)
     })
     .onConflict('reference')
     .ignore()
-    .returning('id');
-  if (inserted.length === 0) return false;
+    .returning('id')
+    .toSQL();
 
-  await trx('portfolios')
-    .where('id', entry.portfolioId)
-    .update({ cash: trx.raw('cash + ?::numeric', [entry.cashAmount]) });
+  // The entry and its cash effect in one statement: cash moves only if the entry was new.
+  const { rows } = await trx.raw<{ rows: unknown[] }>(
+    `with entry as (${insert.sql})
+     update portfolios set cash = cash + ?::numeric
+     where id = ?::uuid and exists (select 1 from entry)
+     returning id`,
+    [...insert.bindings, entry.cashAmount, entry.portfolioId] as Knex.RawBinding[],
+  );
+  if (rows.length === 0) return false;
 
   if (entry.kind === 'BUY' || entry.kind === 'SELL') await applyTrade(trx, entry);
   return true;

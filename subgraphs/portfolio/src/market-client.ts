@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { Decimal, type GraphQLClient } from '#shared';
+import { coalesceCalls, Decimal, type GraphQLClient } from '#shared';
 import type { MarketPrice } from './model.js';
 
 const PRICES_QUERY = /* GraphQL */ `
@@ -71,6 +71,36 @@ export function createMarketPriceLoader(market: GraphQLClient, requestId: string
 }
 
 export type MarketPriceLoader = ReturnType<typeof createMarketPriceLoader>;
+
+const FX_QUERY = /* GraphQL */ `
+  query PortfolioFxRates {
+    fxRates {
+      base
+      quote
+      rate
+    }
+  }
+`;
+
+/**
+ * Today's exchange rates for holds, as a converter. Holds asked for at the same moment (a burst
+ * of orders) share one market call; none reuses rates read before it asked.
+ */
+export function createFxRates(market: GraphQLClient): () => Promise<FxConverter> {
+  const fetchRates = coalesceCalls(async () => {
+    const { data } = await market<Pick<PricesResponse, 'fxRates'>>(FX_QUERY, {});
+    const rates = new Map(data.fxRates.map((rate) => [`${rate.base}/${rate.quote}`, rate.rate]));
+    const convert: FxConverter = (from, to) => {
+      if (from === to) return new Decimal(1);
+      const rate = rates.get(`${from}/${to}`);
+      return rate === undefined ? undefined : new Decimal(rate);
+    };
+    return convert;
+  });
+  return () => fetchRates([]);
+}
+
+export type FxRates = ReturnType<typeof createFxRates>;
 
 const HISTORY_QUERY = /* GraphQL */ `
   query PortfolioPerformanceHistory($ids: [ID!]!, $from: Date!, $to: Date!) {

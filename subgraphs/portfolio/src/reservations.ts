@@ -64,6 +64,35 @@ async function availableQuantity(trx: Knex.Transaction, portfolioId: string, ins
 }
 
 /**
+ * What may still be held for a request, as an SQL expression: cash not held for open buys, or
+ * shares not held for open sells. Evaluated in a statement that starts after the portfolio row
+ * is locked, so it sees every hold committed before the lock was granted.
+ */
+function availableSql(request: ReserveRequest): { sql: string; bindings: string[] } {
+  if (request.side === 'BUY') {
+    return {
+      sql: `(select p.cash - coalesce((select sum(r.cash_remaining) from reservations r
+          where r.portfolio_id = p.id and r.state = 'OPEN'), 0)
+        from portfolios p where p.id = ?::uuid)`,
+      bindings: [request.portfolioId],
+    };
+  }
+  return {
+    sql: `(coalesce((select h.quantity from holdings h
+        where h.portfolio_id = ?::uuid and h.instrument_id = ?::uuid), 0)
+      - coalesce((select sum(r.quantity_remaining) from reservations r
+        where r.portfolio_id = ?::uuid and r.instrument_id = ?::uuid and r.side = 'SELL'
+          and r.state = 'OPEN'), 0))`,
+    bindings: [
+      request.portfolioId,
+      request.instrumentId,
+      request.portfolioId,
+      request.instrumentId,
+    ],
+  };
+}
+
+/**
  * Holds buying power (or shares) for an order. The portfolio row is locked for the duration,
  * so concurrent orders on one portfolio are checked one after another and can never together
  * hold more than there is. Asking again for the same order returns the first answer's hold.
@@ -81,48 +110,59 @@ export async function reserve(
     if (!portfolio) return { status: 'NOT_FOUND' };
     if (portfolio.user_id !== request.userId) return { status: 'FORBIDDEN' };
 
+    const rate = fxToBase(request.currency, portfolio.base_currency);
+    if (!rate) throw new Error(`No rate from ${request.currency} to ${portfolio.base_currency}.`);
+
+    // Rounded up: a hold is never a fraction of a cent short of what the fill may cost.
+    const isBuy = request.side === 'BUY';
+    const cash = isBuy
+      ? new Decimal(request.quantity)
+          .times(request.price)
+          .times(rate)
+          .toDecimalPlaces(4, Decimal.ROUND_UP)
+      : new Decimal(0);
+    const quantity = isBuy ? new Decimal(0) : new Decimal(request.quantity);
+    const needed = isBuy ? cash : quantity;
+
+    // The check and the hold in one statement; a repeat of the order inserts nothing.
+    const available = availableSql(request);
+    const { rows } = await trx.raw<{ rows: { created_at: Date }[] }>(
+      `insert into reservations (order_id, portfolio_id, side, instrument_id, price_currency,
+         fx_rate, cash_reserved, cash_remaining, quantity_reserved, quantity_remaining)
+       select ?::uuid, ?::uuid, ?, ?::uuid, ?, ?::numeric, ?::numeric, ?::numeric,
+         ?::numeric, ?::numeric
+       where ${available.sql} >= ?::numeric
+       on conflict (order_id) do nothing
+       returning created_at`,
+      [
+        request.orderId,
+        request.portfolioId,
+        request.side,
+        request.instrumentId,
+        request.currency,
+        rate.toDecimalPlaces(10).toFixed(),
+        cash.toFixed(),
+        cash.toFixed(),
+        quantity.toFixed(),
+        quantity.toFixed(),
+        ...available.bindings,
+        needed.toFixed(),
+      ],
+    );
+    const [row] = rows;
+    if (row) return { status: 'RESERVED', reservedAt: row.created_at };
+
+    // Nothing inserted: either this order was held before, or there is not enough.
     const existing = await trx('reservations')
       .where('order_id', request.orderId)
       .first<{ created_at: Date } | undefined>('created_at');
     if (existing) return { status: 'RESERVED', reservedAt: existing.created_at };
-
-    const rate = fxToBase(request.currency, portfolio.base_currency);
-    if (!rate) throw new Error(`No rate from ${request.currency} to ${portfolio.base_currency}.`);
-
-    let cash = new Decimal(0);
-    let quantity = new Decimal(0);
-    if (request.side === 'BUY') {
-      // Rounded up: a hold is never a fraction of a cent short of what the fill may cost.
-      cash = new Decimal(request.quantity)
-        .times(request.price)
-        .times(rate)
-        .toDecimalPlaces(4, Decimal.ROUND_UP);
-      const available = await availableCash(trx, request.portfolioId);
-      if (cash.gt(available))
-        return { status: 'INSUFFICIENT_FUNDS', available: available.toFixed(2) };
-    } else {
-      quantity = new Decimal(request.quantity);
-      const available = await availableQuantity(trx, request.portfolioId, request.instrumentId);
-      if (quantity.gt(available)) {
-        return { status: 'INSUFFICIENT_HOLDINGS', available: available.toFixed() };
-      }
+    if (isBuy) {
+      const cashLeft = await availableCash(trx, request.portfolioId);
+      return { status: 'INSUFFICIENT_FUNDS', available: cashLeft.toFixed(2) };
     }
-
-    const [row] = await trx('reservations')
-      .insert({
-        order_id: request.orderId,
-        portfolio_id: request.portfolioId,
-        side: request.side,
-        instrument_id: request.instrumentId,
-        price_currency: request.currency,
-        fx_rate: rate.toDecimalPlaces(10).toFixed(),
-        cash_reserved: cash.toFixed(),
-        cash_remaining: cash.toFixed(),
-        quantity_reserved: quantity.toFixed(),
-        quantity_remaining: quantity.toFixed(),
-      })
-      .returning<{ created_at: Date }[]>('created_at');
-    return { status: 'RESERVED', reservedAt: row?.created_at ?? new Date() };
+    const sharesLeft = await availableQuantity(trx, request.portfolioId, request.instrumentId);
+    return { status: 'INSUFFICIENT_HOLDINGS', available: sharesLeft.toFixed() };
   });
 }
 
@@ -158,7 +198,8 @@ export async function settleFill(db: Knex, request: SettleRequest): Promise<Sett
       fxRate: reservation.fx_rate,
     });
 
-    if (posted && reservation.state === 'OPEN') {
+    // A final fill closes the hold outright, so consuming part of it first would be wasted.
+    if (posted && reservation.state === 'OPEN' && !request.final) {
       await trx('reservations')
         .where('order_id', request.orderId)
         .update(

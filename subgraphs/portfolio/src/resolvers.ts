@@ -157,13 +157,9 @@ export const resolvers: Resolvers = {
         throw badUserInput('side', `side must be BUY or SELL; got "${side}".`);
       }
 
-      // Loading the instrument's price also loads the exchange rates the hold is converted at.
-      await context.market.prices.load(input.instrumentId);
-      const outcome = await reserve(
-        context.db,
-        { ...input, side, userId: identity.userId },
-        context.market.fx,
-      );
+      // Rates are read before the transaction: no market call while the portfolio is locked.
+      const fx = await context.fxRates();
+      const outcome = await reserve(context.db, { ...input, side, userId: identity.userId }, fx);
       context.log.info({ orderId: input.orderId, status: outcome.status }, 'reservation');
       if (outcome.status === 'RESERVED') {
         await announcePortfolioChanges(context.events, [input.portfolioId], context.log);

@@ -18,7 +18,7 @@ import {
 } from '#shared';
 import type { PortfolioContext } from './context.js';
 import { createPortfolioLoaders } from './loaders.js';
-import { createMarketPriceLoader } from './market-client.js';
+import { createFxRates, createMarketPriceLoader } from './market-client.js';
 import { createPerformanceService } from './performance-service.js';
 import { createPortfolioRepository } from './repository.js';
 import { resolvers } from './resolvers.js';
@@ -49,6 +49,7 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
   const repository = createPortfolioRepository(options.reader ?? db);
   const verifyIdentity = createIdentityVerifier(identitySecret);
   const market = createGraphQLClient({ url: marketUrl, service: 'market' });
+  const fxRates = createFxRates(market);
   const cache = createCache({ redisUrl: options.redisUrl, prefix: 'moneta:portfolio:', logger });
   const performance = createPerformanceService({
     db,
@@ -87,6 +88,7 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
         performance,
         loaders: createPortfolioLoaders(repository),
         market: createMarketPriceLoader(market, base.requestId),
+        fxRates,
       };
     },
   });

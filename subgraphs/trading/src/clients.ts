@@ -1,4 +1,4 @@
-import type { CallOptions, GraphQLClient } from '#shared';
+import { coalesceCalls, type CallOptions, type GraphQLClient } from '#shared';
 
 export interface InstrumentFacts {
   id: string;
@@ -30,23 +30,30 @@ const FACTS = /* GraphQL */ `
   }
 `;
 
-/** What trading asks of the market subgraph: instruments, whether they trade, their quotes. */
+/**
+ * What trading asks of the market subgraph: instruments, whether they trade, their quotes.
+ * Lookups made at the same moment (a burst of orders, a batch of executions) share one call;
+ * each still reads quotes fetched after it asked, never a remembered one.
+ */
 export function createMarketClient(market: GraphQLClient) {
-  return async function instrumentFacts(
-    ids: readonly string[],
-    options: CallOptions = {},
-  ): Promise<Map<string, InstrumentFacts>> {
-    if (ids.length === 0) return new Map();
-    const { data } = await market<{ instrumentsByIds: (InstrumentFacts | null)[] }>(
-      FACTS,
-      { ids },
-      options,
-    );
+  const lookup = coalesceCalls(async (ids: string[]) => {
+    const { data } = await market<{ instrumentsByIds: (InstrumentFacts | null)[] }>(FACTS, {
+      ids,
+    });
     const facts = new Map<string, InstrumentFacts>();
     for (const instrument of data.instrumentsByIds) {
       if (instrument) facts.set(instrument.id, instrument);
     }
     return facts;
+  });
+
+  // A shared call serves many requests, so it carries none of their request ids.
+  return async function instrumentFacts(
+    ids: readonly string[],
+  ): Promise<Map<string, InstrumentFacts>> {
+    if (ids.length === 0) return new Map();
+    const shared = await lookup(ids);
+    return new Map(ids.flatMap((id) => (shared.has(id) ? [[id, shared.get(id)!]] : [])));
   };
 }
 

@@ -12,6 +12,7 @@ export function loadTradingConfig(env: Environment = process.env) {
       LIMIT_MATCH_INTERVAL_MS: envInt(1_000, 50),
       JOB_CONCURRENCY: envInt(8, 1),
       JOB_STALE_LOCK_SECONDS: envInt(60, 5),
+      JOB_POLL_INTERVAL_MS: envInt(1_000, 10),
       RESERVATION_TRUST_SECONDS: envInt(60, 1),
     },
     env,

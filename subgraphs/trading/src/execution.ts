@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { crashPoint, Decimal, enqueueJob, type Knex } from '#shared';
+import { addJobCall, crashPoint, Decimal, enqueueJob, type Knex } from '#shared';
 import type { Order } from './model.js';
 import { OPEN_STATUSES } from './model.js';
-import { ORDER_COLUMNS } from './repository.js';
+import { ORDER_COLUMNS, RETURNING_ORDER } from './repository.js';
 
 /** Schema of trading's job queue (graphile-worker). */
 export const JOBS_SCHEMA = 'trading_jobs';
@@ -46,6 +46,19 @@ export interface RecordedFill {
   fillId: string;
   /** The order as the fill left it, for announcing its new status once committed. */
   order: Order;
+  /** What portfolio must book for this fill. */
+  settlement: SettleFillPayload;
+}
+
+export interface RecordFillOptions {
+  /** Fill at most this much; default: all that remains. */
+  quantity?: string;
+  /**
+   * Who books the fill in portfolio. `job` queues `settle-fill` in the fill's transaction.
+   * `caller`: the running `execute-order` job settles it before it completes; until then the
+   * job itself is the durable record that settlement is owed (see settleOrderFills).
+   */
+  settlement: 'job' | 'caller';
 }
 
 function updatedOrder(rows: unknown[]): Order {
@@ -55,37 +68,47 @@ function updatedOrder(rows: unknown[]): Order {
 }
 
 /**
- * Records a fill and, in the same transaction, the job that books it in the portfolio. The
- * order row is locked first, so a fill and a cancel (or two matchers) cannot both win.
- * Returns the fill and the updated order, or undefined when the order was no longer open.
+ * Records a fill, and with `settlement: 'job'` the job that books it in the portfolio, in one
+ * transaction. The order row is locked first, so a fill and a cancel (or two matchers) cannot
+ * both win. Returns the fill and the updated order, or undefined when the order was no longer
+ * open.
  */
 export async function recordFill(
   db: Knex,
   orderId: string,
   price: string,
-  quantity?: string,
+  options: RecordFillOptions,
 ): Promise<RecordedFill | undefined> {
   const recorded = await db.transaction(async (trx) => {
     const order = await lockOpenOrder(trx, orderId);
     if (!order) return undefined;
 
     const remaining = new Decimal(order.quantity).minus(order.filled_quantity);
-    const size = Decimal.min(remaining, quantity ?? remaining);
+    const size = Decimal.min(remaining, options.quantity ?? remaining);
     const filled = new Decimal(order.filled_quantity).plus(size);
     const paid = new Decimal(order.filled_quantity)
       .times(order.average_fill_price ?? 0)
       .plus(size.times(price));
     const done = filled.eq(order.quantity);
 
-    const id = randomUUID();
-    await trx('fills').insert({
-      id,
-      order_id: orderId,
+    const settlement: SettleFillPayload = {
+      fillId: randomUUID(),
+      orderId,
+      userId: order.user_id,
       quantity: size.toFixed(),
       price,
-      executed_at: trx.fn.now(),
-    });
-    const updated = await trx('orders')
+      final: done,
+    };
+    const fill = trx('fills')
+      .insert({
+        id: settlement.fillId,
+        order_id: orderId,
+        quantity: settlement.quantity,
+        price,
+        executed_at: trx.fn.now(),
+      })
+      .toSQL();
+    const update = trx('orders')
       .where('id', orderId)
       .update({
         status: done ? 'FILLED' : 'PARTIALLY_FILLED',
@@ -94,27 +117,26 @@ export async function recordFill(
         filled_at: done ? trx.fn.now() : null,
         updated_at: trx.fn.now(),
       })
-      .returning(ORDER_COLUMNS as unknown as string[]);
+      .returning('*')
+      .toSQL();
+    const job =
+      options.settlement === 'job'
+        ? addJobCall(
+            JOBS_SCHEMA,
+            'settle-fill',
+            { ...settlement },
+            { queue: portfolioQueue(order.portfolio_id), jobKey: `settle:${settlement.fillId}` },
+          )
+        : undefined;
 
-    const payload: SettleFillPayload = {
-      fillId: id,
-      orderId,
-      userId: order.user_id,
-      quantity: size.toFixed(),
-      price,
-      final: done,
-    };
-    await enqueueJob(
-      trx,
-      JOBS_SCHEMA,
-      'settle-fill',
-      { ...payload },
-      {
-        queue: portfolioQueue(order.portfolio_id),
-        jobKey: `settle:${id}`,
-      },
+    // Fill, order and (for a job) its settlement in one statement: one round trip, not three.
+    const queued = job ? `, lateral (select ${job.sql}) as job` : '';
+    const { rows } = await trx.raw<{ rows: Order[] }>(
+      `with fill as (${fill.sql}), updated as (${update.sql})
+       select ${RETURNING_ORDER} from updated${queued}`,
+      [...fill.bindings, ...update.bindings, ...(job?.bindings ?? [])] as Knex.RawBinding[],
     );
-    return { fillId: id, order: updatedOrder(updated) };
+    return { fillId: settlement.fillId, order: updatedOrder(rows), settlement };
   });
 
   if (recorded) crashPoint('trading.fill.after-commit');

@@ -43,6 +43,7 @@ await runSubgraph({
       tasks: createTradingTasks(services, logger),
       concurrency: config.JOB_CONCURRENCY,
       staleLockSeconds: config.JOB_STALE_LOCK_SECONDS,
+      pollIntervalMs: config.JOB_POLL_INTERVAL_MS,
       logger,
     });
     onShutdown('job queue', () => jobs.stop());

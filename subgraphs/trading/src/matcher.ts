@@ -31,7 +31,7 @@ export function startLimitMatcher({ services, logger, intervalMs = 1_000 }: Limi
       if (!quote || stopped) continue;
       const price = crossingPrice(order, quote);
       if (price === undefined) continue;
-      const fill = await recordFill(services.db, order.id, price);
+      const fill = await recordFill(services.db, order.id, price, { settlement: 'job' });
       if (!fill) continue;
       await services.orderEvents.changed(fill.order);
       log.info({ orderId: order.id, fillId: fill.fillId, price }, 'limit order filled');

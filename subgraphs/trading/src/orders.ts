@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { crashPoint, Decimal, enqueueJob, isUuid, type Identity } from '#shared';
+import { addJobCall, crashPoint, Decimal, isUuid, type Identity } from '#shared';
 import type { InstrumentFacts } from './clients.js';
 import type { TradingContext } from './context.js';
 import { endOrder, JOBS_SCHEMA, portfolioQueue } from './execution.js';
@@ -52,7 +52,7 @@ function holdPrice(context: TradingContext, input: PlaceOrderInput, facts: Instr
 
 /**
  * Places an order: validate, hold buying power (or shares) in portfolio, then record the order
- * and, for a market order, the job that executes it, in one transaction. A retried request with
+ * and, for a market order, the job that executes it, in one statement. A retried request with
  * the same idempotency key gets the original order back and never trades twice.
  */
 export async function placeOrder(
@@ -76,9 +76,8 @@ export async function placeOrder(
     });
   }
 
-  const call = { requestId: context.requestId };
   const facts = isUuid(input.instrumentId)
-    ? (await context.market([input.instrumentId], call)).get(input.instrumentId)
+    ? (await context.market([input.instrumentId])).get(input.instrumentId)
     : undefined;
   const problem = instrumentProblem(input, facts);
   if (problem || !facts) return problem as OrderPayload;
@@ -95,7 +94,7 @@ export async function placeOrder(
       price: priceCap,
       currency: facts.currency,
     },
-    { ...call, identityToken: await context.signAsTrading(identity.userId) },
+    { requestId: context.requestId, identityToken: await context.signAsTrading(identity.userId) },
   );
   const refusal = reservationProblem(input, outcome.status, outcome.available);
   if (refusal) return refusal;
@@ -107,26 +106,25 @@ export async function placeOrder(
     throw new Error('The hold for this order is too old to trust; the order was not placed.');
   }
 
-  const order = await context.db.transaction(async (trx) => {
-    const inserted = await context.repository.insertAcceptedOrder(trx, orderId, identity.userId, {
+  const execute =
+    input.type === 'MARKET'
+      ? addJobCall(
+          JOBS_SCHEMA,
+          'execute-order',
+          { orderId },
+          { queue: portfolioQueue(input.portfolioId), jobKey: `execute:${orderId}` },
+        )
+      : undefined;
+  const order = await context.repository.insertAcceptedOrder(
+    orderId,
+    identity.userId,
+    {
       ...input,
       priceCap: input.type === 'MARKET' && input.side === 'BUY' ? priceCap : null,
       currency: facts.currency,
-    });
-    if (inserted && input.type === 'MARKET') {
-      await enqueueJob(
-        trx,
-        JOBS_SCHEMA,
-        'execute-order',
-        { orderId },
-        {
-          queue: portfolioQueue(input.portfolioId),
-          jobKey: `execute:${orderId}`,
-        },
-      );
-    }
-    return inserted;
-  });
+    },
+    execute,
+  );
 
   if (order) {
     context.log.info({ orderId, portfolioId: order.portfolioId }, 'order accepted');

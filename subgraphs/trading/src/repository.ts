@@ -1,4 +1,4 @@
-import { isUuid, type Knex } from '#shared';
+import { isUuid, type AddJobCall, type Knex } from '#shared';
 import type { Fill, Order, OrderStatus, PlaceOrderInput } from './model.js';
 
 /** An order row's columns under the model's names, for selects and `returning`. */
@@ -25,6 +25,11 @@ export const ORDER_COLUMNS = {
   priceCap: 'price_cap',
   currency: 'currency',
 };
+
+/** `returning` list of an order row under the model's names, for raw statements. */
+export const RETURNING_ORDER = Object.entries(ORDER_COLUMNS)
+  .map(([name, column]) => `${column} as "${name}"`)
+  .join(', ');
 
 export interface OrdersPageKey {
   portfolioId: string;
@@ -95,14 +100,32 @@ export function createTradingRepository(db: Knex, reader: Knex = db) {
         .orderBy([{ column: 'executed_at' }, { column: 'id' }]);
     },
 
-    /** Inserts an accepted order; under a reused idempotency key inserts nothing. */
+    /** An order's fills, oldest first, from the primary: settlement decides by them. */
+    async fillsOfOrder(orderId: string): Promise<Fill[]> {
+      return db('fills')
+        .select({
+          id: 'id',
+          orderId: 'order_id',
+          quantity: 'quantity',
+          price: 'price',
+          executedAt: 'executed_at',
+        })
+        .where('order_id', orderId)
+        .orderBy([{ column: 'executed_at' }, { column: 'id' }]);
+    },
+
+    /**
+     * Inserts an accepted order and, when given, the job that executes it, in one statement:
+     * both or neither commit, at the cost of one round trip. Under a reused idempotency key it
+     * inserts nothing and queues nothing.
+     */
     async insertAcceptedOrder(
-      trx: Knex.Transaction,
       id: string,
       userId: string,
       input: PlaceOrderInput & { priceCap: string | null; currency: string },
+      job?: AddJobCall,
     ): Promise<Order | undefined> {
-      const [row] = await trx('orders')
+      const insert = db('orders')
         .insert({
           id,
           user_id: userId,
@@ -116,12 +139,20 @@ export function createTradingRepository(db: Knex, reader: Knex = db) {
           idempotency_key: input.idempotencyKey ?? null,
           price_cap: input.priceCap,
           currency: input.currency,
-          accepted_at: trx.fn.now(),
+          accepted_at: db.fn.now(),
         })
         .onConflict(['user_id', 'idempotency_key'])
         .ignore()
-        .returning(ORDER_COLUMNS as unknown as string[]);
-      return row as Order | undefined;
+        .returning('*')
+        .toSQL();
+
+      // The job is added once per inserted row: a lateral call in FROM runs for each.
+      const queued = job ? `, lateral (select ${job.sql}) as job` : '';
+      const { rows } = await db.raw<{ rows: Order[] }>(
+        `with inserted as (${insert.sql}) select ${RETURNING_ORDER} from inserted${queued}`,
+        [...insert.bindings, ...(job?.bindings ?? [])] as Knex.RawBinding[],
+      );
+      return rows[0];
     },
 
     /** Open limit orders on the given instruments, oldest first (time priority). */
