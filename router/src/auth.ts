@@ -2,11 +2,10 @@ import {
   createRemoteJWKSet,
   errors as joseErrors,
   jwtVerify,
-  type JWTPayload,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
-import type { Identity } from '#shared';
+import { VerifiedTokens, type Identity } from '#shared';
 import { invalidToken } from './errors.js';
 
 export interface AuthenticatorOptions {
@@ -26,50 +25,6 @@ export interface AuthenticatorOptions {
   cacheMaxAgeMs?: number;
 }
 
-interface VerifiedToken {
-  readonly identity: Identity;
-  /** Epoch ms after which the token is verified afresh (and refused if it has expired). */
-  readonly trustedUntil: number;
-}
-
-/**
- * Tokens already verified, by their exact text. A user's app sends the same token with every
- * request until it expires; checking its signature once instead of on every request removes
- * what was the router's largest single cost per request (an HMAC through WebCrypto, plus
- * importing the key, in `jose`). Only successes are kept, and never past the token's `exp`.
- */
-class VerifiedTokens {
-  private readonly entries = new Map<string, VerifiedToken>();
-
-  constructor(
-    private readonly capacity: number,
-    private readonly maxAgeMs: number,
-  ) {}
-
-  get(token: string, now: number): Identity | undefined {
-    const entry = this.entries.get(token);
-    if (!entry) return undefined;
-    this.entries.delete(token);
-    if (entry.trustedUntil <= now) return undefined;
-
-    // Re-inserted so that the map's order is least recently used first.
-    this.entries.set(token, entry);
-    return entry.identity;
-  }
-
-  set(token: string, identity: Identity, payload: JWTPayload, now: number): void {
-    if (this.capacity === 0) return;
-    const expiresAt = typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity;
-    const trustedUntil = Math.min(expiresAt, now + this.maxAgeMs);
-
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    this.entries.set(token, { identity, trustedUntil });
-  }
-}
-
 /**
  * Verifies the user's bearer token. No header means an anonymous request (public market data
  * needs no sign-in); a header that does not verify is refused outright with 401.
@@ -83,10 +38,12 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     ...(options.issuer ? { issuer: options.issuer } : {}),
     ...(options.audience ? { audience: options.audience } : {}),
   };
-  const verified = new VerifiedTokens(
-    options.cacheSize ?? 10_000,
-    options.cacheMaxAgeMs ?? 300_000,
-  );
+  // A user's app sends one token until it expires: its signature is checked once, not on
+  // every request (that HMAC through WebCrypto was the router's largest cost per request).
+  const verified = new VerifiedTokens<Identity>({
+    capacity: options.cacheSize ?? 10_000,
+    maxAgeMs: options.cacheMaxAgeMs ?? 300_000,
+  });
 
   return async function authenticate(header: string | null): Promise<Identity | undefined> {
     if (header === null || header === '') return undefined;
@@ -94,7 +51,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw invalidToken('the Authorization header must be "Bearer <token>"');
     const token = match[1] as string;
-    const known = verified.get(token, Date.now());
+    const known = verified.get(token);
     if (known) return known;
 
     try {
@@ -105,7 +62,7 @@ export function createAuthenticator(options: AuthenticatorOptions) {
       const username =
         typeof payload.preferred_username === 'string' ? payload.preferred_username : undefined;
       const identity: Identity = Object.freeze({ userId: payload.sub, username });
-      verified.set(token, identity, payload, Date.now());
+      verified.set(token, identity, payload.exp);
       return identity;
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw invalidToken('it has expired');

@@ -4,6 +4,7 @@ import { operationFromDocument } from '@apollo/federation-internals';
 import {
   getOperationAST,
   GraphQLError,
+  Kind,
   print,
   type DocumentNode,
   type GraphQLSchema,
@@ -37,7 +38,24 @@ export function isPlanOnly(context: unknown): boolean {
 interface PreparedDocument {
   /** The gateway keys its query-plan cache by this text. */
   readonly text: string;
+  /** Whether the document holds one operation only, so the gateway needs no name to pick it. */
+  readonly single: boolean;
   readonly operations: Map<string, OperationDefinitionNode | null>;
+}
+
+/**
+ * The key the gateway's executor looks a plan up by. Given an operation name, it hashes the
+ * text and the name with SHA-256 on every request (through a `require` that a loader such as
+ * tsx makes slow); without one, the text itself is the key. So the name is passed on only when
+ * the document needs it to pick its operation.
+ */
+function planKeyOf(entry: PreparedDocument, operationName: string | null): string {
+  const name = requestOperationName(entry, operationName);
+  return name ? createHash('sha256').update(entry.text).update(name).digest('hex') : entry.text;
+}
+
+function requestOperationName(entry: PreparedDocument, operationName: string | null) {
+  return entry.single ? undefined : (operationName ?? undefined);
 }
 
 /**
@@ -52,7 +70,8 @@ export function useFederatedExecution(gateway: ApolloGateway): Plugin {
   function prepare(document: DocumentNode): PreparedDocument {
     let entry = prepared.get(document);
     if (!entry) {
-      entry = { text: print(document), operations: new Map() };
+      const count = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+      entry = { text: print(document), single: count === 1, operations: new Map() };
       prepared.set(document, entry);
     }
     return entry;
@@ -69,13 +88,15 @@ export function useFederatedExecution(gateway: ApolloGateway): Plugin {
   }
 
   /** Plans as the gateway's executor would, under the key it would look the plan up by. */
-  async function planAhead(document: DocumentNode, text: string, operationName: string | null) {
+  async function planAhead(
+    document: DocumentNode,
+    entry: PreparedDocument,
+    operationName: string | null,
+  ) {
     const internals = gateway as unknown as GatewayInternals;
     const planner = gateway.__testing().queryPlanner;
     if (!planner || !internals.apiSchema) return;
-    const key = operationName
-      ? createHash('sha256').update(text).update(operationName).digest('hex')
-      : text;
+    const key = planKeyOf(entry, operationName);
     if (await internals.queryPlanStore.get(key)) return;
     const operation = operationFromDocument(internals.apiSchema, document, {
       operationName: operationName ?? undefined,
@@ -97,7 +118,7 @@ export function useFederatedExecution(gateway: ApolloGateway): Plugin {
           throw new Error(`Operation ${operationName ?? ''} is not in the document.`);
         }
         if (isPlanOnly(args.contextValue)) {
-          await planAhead(args.document, entry.text, operationName);
+          await planAhead(args.document, entry, operationName);
           // An error keeps the response cache from storing this non-answer.
           return { errors: [new GraphQLError('planned, not executed')] };
         }
@@ -106,7 +127,7 @@ export function useFederatedExecution(gateway: ApolloGateway): Plugin {
           document: args.document,
           request: {
             query: entry.text,
-            operationName: operationName ?? undefined,
+            operationName: requestOperationName(entry, operationName),
             variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined,
           },
           operationName,

@@ -27,6 +27,9 @@ export function createSubgraphAgent(connectionsPerOrigin = 128): Agent {
 
 const MUTATION = /^\s*mutation\b/;
 
+/** Distinct subgraph queries whose JSON encoding is kept; past it, the memo starts afresh. */
+const MAX_ENCODED_QUERIES = 2_000;
+
 /**
  * Sends the gateway's subgraph fetches over a pooled keep-alive connection, and sends each
  * distinct read only once while it is in flight: identical fetches (same subgraph, same user,
@@ -36,6 +39,11 @@ const MUTATION = /^\s*mutation\b/;
  */
 export class SubgraphSource implements GraphQLDataSource<RouterContext> {
   private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
+  /**
+   * Each fetch's query comes from a cached plan, so the same few texts (often kilobytes) are
+   * sent again and again: they are JSON-escaped once, not once per fetch.
+   */
+  private readonly encodedQueries = new Map<string, string>();
   private readonly origin: string;
   private readonly path: string;
 
@@ -58,17 +66,30 @@ export class SubgraphSource implements GraphQLDataSource<RouterContext> {
     if (context?.identity) {
       headers[IDENTITY_HEADER] = await this.options.signIdentity(context.identity);
     }
-    const body = JSON.stringify({
-      query: request.query,
-      variables: request.variables,
-      operationName: request.operationName,
-      extensions: request.extensions,
-    });
+    const body = this.bodyOf(request);
 
     const answer = MUTATION.test(request.query)
       ? await this.send(body, headers)
       : await this.sendOnce(body, headers);
     return this.parse(answer);
+  }
+
+  /** The JSON body `JSON.stringify` would give, with the query's encoding reused. */
+  private bodyOf(request: GraphQLDataSourceProcessOptions['request']): string {
+    const query = request.query as string;
+    let encoded = this.encodedQueries.get(query);
+    if (encoded === undefined) {
+      if (this.encodedQueries.size >= MAX_ENCODED_QUERIES) this.encodedQueries.clear();
+      encoded = JSON.stringify(query);
+      this.encodedQueries.set(query, encoded);
+    }
+
+    const rest = JSON.stringify({
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: request.extensions,
+    });
+    return rest === '{}' ? `{"query":${encoded}}` : `{"query":${encoded},${rest.slice(1)}`;
   }
 
   private sendOnce(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {

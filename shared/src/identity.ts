@@ -62,15 +62,68 @@ export function createIdentitySigner({ secret, ttlSeconds = 60 }: IdentitySigner
 
 export type IdentitySigner = ReturnType<typeof createIdentitySigner>;
 
+export interface VerifiedTokensOptions {
+  /** Tokens remembered, least recently used dropped first. 0 remembers none. */
+  capacity: number;
+  /** Longest a token is trusted without checking its signature again. Default: until `exp`. */
+  maxAgeMs?: number;
+}
+
+/**
+ * Tokens whose signature and claims already checked out, by their exact text, each with what
+ * it established. A client sends the same token request after request, and the router reuses a
+ * signed identity for thirty seconds, so verifying each once instead of every time removes an
+ * HMAC through WebCrypto (with a key import) per request. Only successes are kept, and never
+ * past the token's own `exp`.
+ */
+export class VerifiedTokens<T> {
+  private readonly entries = new Map<string, { value: T; trustedUntil: number }>();
+  private readonly capacity: number;
+  private readonly maxAgeMs: number;
+
+  constructor(options: VerifiedTokensOptions) {
+    this.capacity = options.capacity;
+    this.maxAgeMs = options.maxAgeMs ?? Infinity;
+  }
+
+  get(token: string, now = Date.now()): T | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    this.entries.delete(token);
+    if (entry.trustedUntil <= now) return undefined;
+
+    // Inserted again, so that the map's order stays least recently used first.
+    this.entries.set(token, entry);
+    return entry.value;
+  }
+
+  /** `exp` in epoch seconds, as in the token's claims. */
+  set(token: string, value: T, exp: number | undefined, now = Date.now()): void {
+    if (this.capacity <= 0) return;
+    const expiresAt = typeof exp === 'number' ? exp * 1000 : Infinity;
+    const trustedUntil = Math.min(expiresAt, now + this.maxAgeMs);
+    if (!(trustedUntil > now)) return;
+
+    if (this.entries.size >= this.capacity) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+    this.entries.set(token, { value, trustedUntil });
+  }
+}
+
 /**
  * Verifies a router-signed identity. Anything unsigned, forged, expired or meant for another
  * audience yields `undefined`: the request then runs as anonymous, never as someone else.
  */
-export function createIdentityVerifier(secret: string) {
+export function createIdentityVerifier(secret: string, cacheSize = 10_000) {
   const key = new TextEncoder().encode(secret);
+  const verified = new VerifiedTokens<Identity>({ capacity: cacheSize });
 
   return async function verify(token: string | undefined): Promise<Identity | undefined> {
     if (!token) return undefined;
+    const known = verified.get(token);
+    if (known) return known;
+
     try {
       const { payload } = await jwtVerify(token, key, {
         issuer: ISSUER,
@@ -80,9 +133,11 @@ export function createIdentityVerifier(secret: string) {
       if (typeof payload.sub !== 'string') return undefined;
       const username = typeof payload.username === 'string' ? payload.username : undefined;
       const service = typeof payload.svc === 'string' ? payload.svc : undefined;
-      return service
-        ? { userId: payload.sub, username, service }
-        : { userId: payload.sub, username };
+      const identity: Identity = Object.freeze(
+        service ? { userId: payload.sub, username, service } : { userId: payload.sub, username },
+      );
+      verified.set(token, identity, payload.exp);
+      return identity;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return undefined;
       throw error;

@@ -48,7 +48,8 @@ function stableStringify(value: unknown): string {
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${entries.map(([k, item]) => `${JSON.stringify(k)}:${stableStringify(item)}`).join(',')}}`;
+  const members = entries.map(([k, item]) => `${JSON.stringify(k)}:${stableStringify(item)}`);
+  return `{${members.join(',')}}`;
 }
 
 /** Each document's operations by name, found once per parsed document (Yoga reuses those). */

@@ -2,6 +2,7 @@ import {
   getOperationAST,
   getVariableValues,
   GraphQLError,
+  type DocumentNode,
   type VariableDefinitionNode,
 } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
@@ -31,6 +32,26 @@ function coercionSchemaFor(schema: GraphQLSchema): GraphQLSchema {
   return mapped;
 }
 
+type Definitions = readonly VariableDefinitionNode[];
+
+/** Variable definitions of each operation, found once per parsed document (Yoga reuses those). */
+const definitionsByDocument = new WeakMap<DocumentNode, Map<string, Definitions>>();
+
+function variableDefinitionsOf(document: DocumentNode, operationName: string | undefined) {
+  let byName = definitionsByDocument.get(document);
+  if (!byName) {
+    byName = new Map();
+    definitionsByDocument.set(document, byName);
+  }
+
+  let definitions = byName.get(operationName ?? '');
+  if (!definitions) {
+    definitions = getOperationAST(document, operationName)?.variableDefinitions ?? [];
+    byName.set(operationName ?? '', definitions);
+  }
+  return definitions;
+}
+
 /**
  * Coerces variables before the gateway plans anything. Apollo's gateway reports bad variables
  * as bare errors in a 200 response; GraphQL-over-HTTP calls them request errors, so they are
@@ -41,8 +62,7 @@ export function useVariableCoercion(): Plugin {
     onExecute({ args, setResultAndStopExecution }) {
       // Planning ahead runs without variables; nothing executes.
       if (isPlanOnly(args.contextValue)) return;
-      const operation = getOperationAST(args.document, args.operationName ?? undefined);
-      const definitions: readonly VariableDefinitionNode[] = operation?.variableDefinitions ?? [];
+      const definitions = variableDefinitionsOf(args.document, args.operationName ?? undefined);
       if (definitions.length === 0) return;
 
       const schema = coercionSchemaFor(args.schema);
