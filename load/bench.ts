@@ -5,7 +5,9 @@
  * for single-subgraph operations: the floor a zero-overhead router would reach. PASS when the
  * router's throughput is at least 1.5x the gateway's (geometric mean over the operations).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findFreePort } from '#shared';
@@ -41,7 +43,10 @@ const HELP = `usage: npm run bench -- [options]
   --rounds <n>         interleaved rounds (default 3)
   --seconds <s>        seconds per operation and target in each round (default 3)
   --connections <n>    concurrent connections (default 50)
-  --profile <dir>      with a started stack: run the router under node --cpu-prof into <dir>
+  --operations <list>  comma-separated subset of ${BENCH_OPERATIONS.map((o) => o.name).join(', ')}
+                       (default all)
+  --profile <dir>      with a started stack: run the router under node --cpu-prof into <dir>,
+                       and the plain gateway into <dir>/gateway
   --deadline <s>       hard stop for the whole run (default 600)
 `;
 
@@ -52,6 +57,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
+    operations: { type: 'string' },
     profile: { type: 'string' },
     deadline: { type: 'string', default: '600' },
     help: { type: 'boolean', default: false },
@@ -80,6 +86,14 @@ const options = {
   deadline: count('deadline', 7_200),
 };
 
+const wanted = values.operations?.split(',').map((name) => name.trim());
+const unknown = wanted?.filter((name) => !BENCH_OPERATIONS.some((o) => o.name === name));
+if (unknown?.length) {
+  process.stderr.write(`--operations: unknown ${unknown.join(', ')}\n\n${HELP}`);
+  process.exit(2);
+}
+const operations = BENCH_OPERATIONS.filter((o) => !wanted || wanted.includes(o.name));
+
 let baseline: ChildProcess | undefined;
 const deadline = setTimeout(() => {
   log(`hard deadline of ${options.deadline} s reached: killing everything and stopping`);
@@ -89,13 +103,16 @@ const deadline = setTimeout(() => {
 }, options.deadline * 1_000);
 deadline.unref();
 
-async function startBaseline(target: Target): Promise<{ url: string; pid: number }> {
+async function startBaseline(
+  target: Target,
+  nodeArgs: readonly string[],
+): Promise<{ url: string; pid: number }> {
   const port = await findFreePort();
   const env: NodeJS.ProcessEnv = { ...process.env, BASELINE_PORT: String(port) };
   for (const [name, url] of Object.entries(target.subgraphUrls)) {
     env[`${name.toUpperCase()}_URL`] = url;
   }
-  baseline = spawn(process.execPath, ['--import', 'tsx', 'load/baseline-gateway.ts'], {
+  baseline = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'load/baseline-gateway.ts'], {
     cwd: root,
     env,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -128,6 +145,28 @@ function planner(operation: string, users: readonly LoadUser[], direct: boolean)
   };
 }
 
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU seconds (user + system) a process has used so far; undefined when it cannot be read. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+const COLUMNS = ['operation', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'cpu ms/req'];
+
 const geometricMean = (values: number[]) =>
   values.length ? Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length) : 0;
 
@@ -140,7 +179,11 @@ try {
     routerNodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
     log,
   });
-  const gateway = await startBaseline(target);
+  const gatewayProfile = values.profile && path.join(values.profile, 'gateway');
+  const gateway = await startBaseline(
+    target,
+    gatewayProfile ? ['--cpu-prof', `--cpu-prof-dir=${gatewayProfile}`] : [],
+  );
   log(`baseline gateway ready at ${gateway.url}`);
 
   const pids = {
@@ -148,7 +191,13 @@ try {
     ...(Object.keys(target.pids).length ? { gateway: gateway.pid } : {}),
   };
   const session = createSession({ ...target, pids });
-  const cells = new Map<string, { recorder: Recorder; seconds: number }>();
+  // CPU per answer is steadier than throughput on a shared machine: it is what one request
+  // costs the process, whatever else the cores were busy with.
+  const cells = new Map<string, { recorder: Recorder; seconds: number; cpuSeconds: number }>();
+  const cpuPid: Partial<Record<BenchTarget, number>> = {
+    router: target.pids.router,
+    gateway: Object.keys(target.pids).length ? gateway.pid : undefined,
+  };
   const urls: Record<BenchTarget, (owner?: SubgraphName) => string | undefined> = {
     router: () => target!.routerUrl,
     gateway: () => gateway.url,
@@ -159,13 +208,14 @@ try {
   for (const round of [0, ...Array.from({ length: options.rounds }, (_, i) => i + 1)]) {
     const seconds = round === 0 ? 1 : options.seconds;
     log(round === 0 ? 'warming up ...' : `round ${round} of ${options.rounds}`);
-    for (const { name, owner } of BENCH_OPERATIONS) {
+    for (const { name, owner } of operations) {
       for (const kind of ['router', 'gateway', 'subgraph'] as BenchTarget[]) {
         const url = urls[kind](owner);
         if (!url) continue;
         const key = `${kind} ${name}`;
-        const cell = cells.get(key) ?? { recorder: new Recorder(), seconds: 0 };
+        const cell = cells.get(key) ?? { recorder: new Recorder(), seconds: 0, cpuSeconds: 0 };
         const recorders = round === 0 ? [] : [session.recorder, cell.recorder];
+        const cpuBefore = cpuSecondsOf(cpuPid[kind]);
         await runPhase({
           name: `round ${round} ${key}`,
           url,
@@ -175,7 +225,14 @@ try {
           recorders,
           progress: (phase) => session.progress(phase),
         });
-        if (round > 0) cells.set(key, { recorder: cell.recorder, seconds: cell.seconds + seconds });
+        const cpuUsed = (cpuSecondsOf(cpuPid[kind]) ?? 0) - (cpuBefore ?? 0);
+        if (round > 0) {
+          cells.set(key, {
+            recorder: cell.recorder,
+            seconds: cell.seconds + seconds,
+            cpuSeconds: cell.cpuSeconds + cpuUsed,
+          });
+        }
       }
     }
     if (round === 0) {
@@ -189,10 +246,16 @@ try {
     const cell = cells.get(key);
     return cell ? cell.recorder.summary().count / cell.seconds : undefined;
   };
+  const cpuMsPerRequest = (key: string, kind: BenchTarget) => {
+    const cell = cells.get(key);
+    const answered = cell?.recorder.summary().count ?? 0;
+    if (!cell || !cpuPid[kind] || answered === 0) return null;
+    return Number(((cell.cpuSeconds * 1000) / answered).toFixed(2));
+  };
   const rows: string[][] = [];
   const gatewayRatios: number[] = [];
   const figures: Record<string, unknown> = {};
-  for (const { name } of BENCH_OPERATIONS) {
+  for (const { name } of operations) {
     const router = rate(`router ${name}`) ?? 0;
     const plain = rate(`gateway ${name}`) ?? 0;
     const floor = rate(`subgraph ${name}`);
@@ -201,6 +264,7 @@ try {
       const cell = cells.get(`${kind} ${name}`);
       if (!cell) continue;
       const s = cell.recorder.summary();
+      const cpuMs = cpuMsPerRequest(`${kind} ${name}`, kind);
       rows.push([
         name,
         kind,
@@ -208,9 +272,12 @@ try {
         s.p50Ms.toFixed(1),
         s.p99Ms.toFixed(1),
         String(s.errors),
+        cpuMs === null ? '-' : cpuMs.toFixed(2),
       ]);
     }
     figures[name] = {
+      routerCpuMsPerRequest: cpuMsPerRequest(`router ${name}`, 'router'),
+      gatewayCpuMsPerRequest: cpuMsPerRequest(`gateway ${name}`, 'gateway'),
       routerPerSecond: Number(router.toFixed(1)),
       gatewayPerSecond: Number(plain.toFixed(1)),
       subgraphPerSecond: floor === undefined ? null : Number(floor.toFixed(1)),
@@ -220,14 +287,20 @@ try {
   }
   const ratio = geometricMean(gatewayRatios);
   process.stdout.write(
-    `\n${table(['operation', 'target', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows)}\n\n` +
+    `\n${table(COLUMNS, rows)}` +
+      '\n(cpu ms/req: CPU of the router or gateway process per answer in its own cells)\n\n' +
       Object.entries(figures)
         .map(([name, f]) => {
           const { routerOverGateway: g, routerOverSubgraph: s } = f as Record<
             string,
             number | null
           >;
-          return `${name}: router/gateway ${g ?? '-'}x, router/subgraph ${s ?? '-'}x`;
+          const { routerCpuMsPerRequest: rc, gatewayCpuMsPerRequest: gc } = f as Record<
+            string,
+            number | null
+          >;
+          const cpu = rc && gc ? `, CPU per request router/gateway ${(rc / gc).toFixed(2)}x` : '';
+          return `${name}: router/gateway ${g ?? '-'}x, router/subgraph ${s ?? '-'}x${cpu}`;
         })
         .join('\n') +
       '\n',
