@@ -185,6 +185,21 @@ describe('bad input at the router', () => {
     expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
+  it('refuses a body over 1 MB with 413, and one of undeclared length with 411', async () => {
+    const huge = JSON.stringify({ query: `{ __typename }${' '.repeat(1_100_000)}` });
+    const tooLarge = await post(huge);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.errors[0].extensions.code).toBe('BAD_REQUEST');
+
+    const chunked = await fetch(serviceUrl('router'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: new Blob(['{"query":"{ __typename }"}']).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+  });
+
   it('answers an unknown field with 400 and GRAPHQL_VALIDATION_FAILED', async () => {
     const { status, body } = await post(
       JSON.stringify({ query: '{ instrument(symbol: "AAPL") { colour } }' }),

@@ -22,6 +22,7 @@ import { useFederatedSubscriptions } from './subscriptions/plugin.js';
 import { attachRouterSubscriptions } from './subscriptions/server.js';
 import type { ManifestOperation } from './persisted/manifest.js';
 import { usePersistedOperations, type PersistedOperationsOptions } from './persisted/plugin.js';
+import { useBodyLimit } from './plugins/body-limit.js';
 import { useVariableCoercion } from './plugins/variables.js';
 
 export interface RouterServerOptions {
@@ -131,7 +132,11 @@ export async function startRouterServer(options: RouterServerOptions): Promise<R
       error: (...args) => logger.error({ detail: args.slice(1) }, String(args[0])),
     },
     extraParamNames: ['documentId'],
+    // Bodies are bounded by their declared length instead (useBodyLimit): Yoga's own limit
+    // streams every body through a counter, most of its cost for a small query.
+    maxRequestBodySize: false,
     plugins: [
+      useBodyLimit(),
       useProbes(() => !draining, options.metrics),
       options.persisted ? usePersistedOperations(options.persisted) : {},
       // Before the cache: its execute hook wraps this one to run the document it annotated.
