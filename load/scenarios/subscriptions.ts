@@ -58,7 +58,8 @@ function connect(
     connectionParams: { authorization: user.authorization },
     lazy: true,
     retryAttempts: 0,
-    on: { connected: () => markConnected() },
+    // A refused or dropped connection settles too (as an error), so a wave never waits on it.
+    on: { connected: () => markConnected(), closed: () => markConnected() },
   });
 
   const subscriber: Subscriber = { client, ticks: 0, connected };

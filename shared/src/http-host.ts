@@ -201,7 +201,9 @@ export async function listen(server: Server, port: number, host: string): Promis
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A deep accept queue: a crowd reconnecting at once (a router restart, market open) should
+    // wait to be accepted, not be refused.
+    server.listen({ port, host, backlog: 4_096 }, () => {
       server.off('error', reject);
       resolve();
     });
