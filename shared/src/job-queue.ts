@@ -15,7 +15,7 @@ export interface JobQueueOptions {
   schema: string;
   tasks: TaskList;
   logger: Logger;
-  /** Jobs run at once by this process. Default 8. */
+  /** Jobs run at once by this process. Default 16. */
   concurrency?: number;
   /** Longest a job may stay locked before it is presumed orphaned by a dead process. */
   staleLockSeconds?: number;
@@ -96,7 +96,7 @@ function workerLogger(log: Logger): WorkerLogger {
  * process (or this one, restarted) retries them within about a minute instead of four hours.
  */
 export async function startJobQueue(options: JobQueueOptions): Promise<{ stop(): Promise<void> }> {
-  const { connectionString, schema, tasks, logger, concurrency = 8 } = options;
+  const { connectionString, schema, tasks, logger, concurrency = 16 } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
   const staleLockSeconds = options.staleLockSeconds ?? 60;
   const log = logger.child({ component: 'jobs' });
