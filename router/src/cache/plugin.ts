@@ -16,7 +16,7 @@ import { persistedOperationOf } from '../persisted/plugin.js';
 import { classifyOperation, type CacheClass } from './classify.js';
 import { mutationEntities } from './entities.js';
 import type { CachePolicy } from './policy.js';
-import type { ResponseStore } from './store.js';
+import { etagOf, type ResponseStore } from './store.js';
 
 export interface ResponseCachingOptions {
   store: ResponseStore;
@@ -71,11 +71,6 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
     byName.set(operationName ?? '', operation);
   }
   return operation;
-}
-
-function etagOf(result: ExecutionResult): string {
-  const digest = createHash('sha1').update(JSON.stringify(result)).digest('base64url');
-  return `W/"${digest}"`;
 }
 
 /**
@@ -201,13 +196,14 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
       const state: CacheState = { key, operation, cacheClass, session, outcome: 'miss' };
       states.set(request, state);
 
-      let cached = await store.get(key);
+      const stored = await store.lookup(key);
+      let cached = stored?.result;
       const flight = cached ? undefined : flights.get(key);
       if (flight) cached = await waitForFlight(flight);
 
       if (cached) {
         state.outcome = 'hit';
-        state.etag = etagOf(cached);
+        state.etag = stored?.etag ?? etagOf(JSON.stringify(cached));
         state.notModified = request.headers.get('if-none-match') === state.etag;
         metrics?.cacheLookups.inc({ operation: operation.name, outcome: 'hit' });
         setResult(cached);
@@ -255,7 +251,9 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
     onExecutionResult({ request, result }) {
       const state = states.get(request);
       if (!state || state.outcome === 'hit' || Array.isArray(result)) return;
-      if (!(result as ExecutionResult).errors?.length) state.etag = etagOf(result as never);
+      if (!(result as ExecutionResult).errors?.length) {
+        state.etag = etagOf(JSON.stringify(result));
+      }
     },
 
     onResultProcess({ request, setResultProcessor }) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Cache, CacheEntityRecord } from '@envelop/response-cache';
 import type { ExecutionResult } from 'graphql';
 import { Redis } from 'ioredis';
@@ -10,9 +11,17 @@ import type { Logger } from '#shared';
  * around it: a purge for when invalidations may have been missed, and a guard so that an
  * answer computed before an invalidation is not stored after it.
  */
+export interface StoredAnswer {
+  readonly result: ExecutionResult;
+  /** A content hash of the answer, made once when it was stored. */
+  readonly etag: string;
+}
+
 export interface ResponseStore extends Cache {
   readonly kind: 'redis' | 'memory';
   get(key: string): Promise<ExecutionResult | undefined>;
+  /** The answer with its ETag, for the router's own hit path. */
+  lookup(key: string): Promise<StoredAnswer | undefined>;
   /** Drops every cached answer. */
   purge(reason: string): Promise<void>;
   /** Marks the moment a computation for `key` started, for the stale-write guard. */
@@ -32,6 +41,11 @@ export interface ResponseStoreOptions {
 const PREFIX = 'moneta:rc:';
 /** Longest a computation may take and still be guarded; beyond it the guard forgets. */
 const GUARD_WINDOW_MS = 60_000;
+
+/** A weak validator from the answer's bytes: equal answers, equal tags, across routers. */
+export function etagOf(text: string): string {
+  return `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+}
 
 function entityKey(entity: CacheEntityRecord): string {
   return entity.id === undefined || entity.id === null
@@ -94,9 +108,10 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
   const clock = new InvalidationClock();
   const byEntity = new Map<string, Set<string>>();
   const entitiesOf = new Map<string, string[]>();
-  const answers = new LRUCache<string, string>({
+  // Answers are kept parsed: a hit hands the same object to the serialiser, never to a writer.
+  const answers = new LRUCache<string, StoredAnswer & { size: number }>({
     maxSize: options.maxBytes ?? 64 * 1024 * 1024,
-    sizeCalculation: (value, key) => value.length + key.length,
+    sizeCalculation: (value, key) => value.size + key.length,
     dispose: (_value, key) => forget(key),
   });
 
@@ -112,13 +127,16 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
   return {
     kind: 'memory',
     async get(key) {
-      const text = answers.get(key);
-      return text === undefined ? undefined : (JSON.parse(text) as ExecutionResult);
+      return answers.get(key)?.result;
+    },
+    async lookup(key) {
+      return answers.get(key);
     },
     async set(key, data, entities, ttl) {
       const names = [...entities].map(entityKey);
       if (!clock.stillCurrent(key, names)) return;
-      answers.set(key, JSON.stringify(data), { ttl });
+      const text = JSON.stringify(data);
+      answers.set(key, { result: data, etag: etagOf(text), size: text.length }, { ttl });
       entitiesOf.set(key, names);
       for (const name of names) {
         let keys = byEntity.get(name);
@@ -190,10 +208,19 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
   const store: ResponseStore = {
     kind: 'redis',
     async get(key) {
+      return (await store.lookup(key))?.result;
+    },
+    async lookup(key) {
       if (!healthy) return undefined;
       try {
+        // Stored as `<etag>\n<answer JSON>`, so a hit needs no hashing.
         const text = await redis.get(answerKey(key));
-        return text === null ? undefined : (JSON.parse(text) as ExecutionResult);
+        if (text === null) return undefined;
+        const newline = text.indexOf('\n');
+        return {
+          etag: text.slice(0, newline),
+          result: JSON.parse(text.slice(newline + 1)) as ExecutionResult,
+        };
       } catch {
         return undefined;
       }
@@ -203,7 +230,8 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
       if (!healthy || !clock.stillCurrent(key, names)) return;
       const ttlMs = Math.max(1, Math.round(ttl));
       const pipeline = redis.multi();
-      pipeline.set(answerKey(key), JSON.stringify(data), 'PX', ttlMs);
+      const text = JSON.stringify(data);
+      pipeline.set(answerKey(key), `${etagOf(text)}\n${text}`, 'PX', ttlMs);
       for (const name of names) {
         pipeline.sadd(setKey(name), answerKey(key));
         // An index set lives as long as its longest-lived answer.
