@@ -430,7 +430,8 @@ describe('price feed leadership', () => {
         20_000,
       );
       expect(tick.symbol).toBe('AAPL');
-      expect(await leaders()).toBe(1);
+      // pg_locks is read on another connection; give the view a moment to agree.
+      await waitFor('exactly one leader', async () => ((await leaders()) === 1 ? true : undefined));
     } finally {
       await subscription.close();
     }
