@@ -80,6 +80,15 @@ export function persistedBody(name: string, variables: Record<string, unknown>):
   return JSON.stringify({ documentId: manifestOperation(name).id, variables });
 }
 
+/** The query string of a persisted query sent as GET, as a CDN or an app cache sees it. */
+export function persistedSearch(name: string, variables: Record<string, unknown>): string {
+  const params = new URLSearchParams({
+    documentId: manifestOperation(name).id,
+    variables: JSON.stringify(variables),
+  });
+  return `?${params.toString()}`;
+}
+
 export function textBody(name: string, variables: Record<string, unknown>): string {
   return JSON.stringify({ query: manifestOperation(name).body, operationName: name, variables });
 }

@@ -9,8 +9,11 @@ import type { Recorder } from './metrics.js';
 
 export interface PlannedRequest {
   operation: string;
+  /** The POST body; unused when `search` is set. */
   body: string;
   headers: Record<string, string>;
+  /** Sends a GET with this query string instead (persisted queries, as mobile apps cache). */
+  search?: string;
 }
 
 export interface PhaseOptions {
@@ -75,6 +78,15 @@ export async function runPhase(options: PhaseOptions): Promise<void> {
           setupRequest: (request, context) => {
             const planned = options.plan();
             (context as RequestContext).operation = planned.operation;
+            if (planned.search !== undefined) {
+              return {
+                ...request,
+                method: 'GET',
+                path: url.pathname + planned.search,
+                headers: planned.headers,
+                body: undefined,
+              };
+            }
             return {
               ...request,
               method: 'POST',

@@ -23,7 +23,10 @@ const day = (offset: number) =>
 interface Answer<Data = Record<string, unknown>> {
   status: number;
   headers: Headers;
-  body: { data?: Data | null; errors?: { message: string }[] } | null;
+  body: {
+    data?: Data | null;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  } | null;
 }
 
 async function persisted<Data = Record<string, unknown>>(
@@ -123,6 +126,8 @@ describe('response cache on persisted queries', () => {
     );
     const outcomes = answers.map((answer) => answer.headers.get('x-cache'));
 
+    // An answer with errors is never stored, and then every request computes its own.
+    expect(answers.map((answer) => answer.body?.errors ?? [])).toEqual(answers.map(() => []));
     expect(outcomes.filter((outcome) => outcome === 'miss')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'hit')).toHaveLength(39);
     for (const answer of answers) expect(answer.body).toEqual(answers[0]?.body);
@@ -159,6 +164,39 @@ describe('response cache on persisted queries', () => {
     const account = await createFundedPortfolio(next++, '100.00');
     const mine = await persisted('PortfolioOverview', {}, { method: 'GET', token: account.token });
     expect(mine.headers.get('cache-control')).toBe('private, no-cache');
+  });
+
+  it('answers GET hits early yet leaves bad tokens, CORS and other paths to Yoga', async () => {
+    const account = await createFundedPortfolio(next++, '250.00');
+    const viaPost = await overview(account);
+    const viaGet = await persisted(
+      'PortfolioOverview',
+      {},
+      { method: 'GET', token: account.token },
+    );
+    expect(viaGet.headers.get('x-cache')).toBe('hit');
+    expect(viaGet.headers.get('content-type')).toMatch(/^application\/graphql-response\+json/);
+    expect(viaGet.body).toEqual(viaPost.body);
+
+    const forged = await persisted('PortfolioOverview', {}, { method: 'GET', token: 'x.y.z' });
+    expect(forged.status).toBe(401);
+    expect(forged.body?.data).toBeFalsy();
+    expect(forged.body?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const anonymous = await persisted('PortfolioOverview', {}, { method: 'GET' });
+    expect(anonymous.body?.data?.me ?? null).toBeNull();
+
+    const url = new URL(serviceUrl('router'));
+    url.searchParams.set('documentId', idOf('MarketSummary'));
+    await fetch(url);
+    const browser = await fetch(url, { headers: { origin: 'https://app.moneta.test' } });
+    expect(browser.headers.get('x-cache')).toBe('hit');
+    expect(browser.headers.get('access-control-allow-origin')).toBe('https://app.moneta.test');
+
+    const elsewhere = new URL('/metrics', url);
+    elsewhere.search = url.search;
+    const metrics = await fetch(elsewhere);
+    expect(metrics.headers.get('x-cache')).toBeNull();
+    expect(await metrics.text()).toContain('# HELP');
   });
 
   it('never shows the pre-trade portfolio after the user’s own trade', async () => {

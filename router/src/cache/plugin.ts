@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useResponseCache } from '@envelop/response-cache';
 import {
   getOperationAST,
@@ -24,7 +25,11 @@ export interface ResponseCachingOptions {
   manifest: ManifestSource;
   /** The identity behind a request, as the context will see it (memoised per request). */
   identify: (request: Request) => Promise<Identity | undefined>;
+  /** Verifies an Authorization header, for hits served before Yoga. */
+  authenticate: (header: string | null) => Promise<Identity | undefined>;
   schema: () => GraphQLSchema | undefined;
+  /** Where GraphQL is served; the fast path answers nowhere else. */
+  graphqlPath?: string;
   metrics?: RouterMetrics;
   logger: Logger;
   /** Longest a request waits for an identical one in flight before computing its own. */
@@ -73,6 +78,17 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
   return operation;
 }
 
+/** One key per operation, variables and, for private data, user. */
+export function responseCacheKey(
+  operationId: string,
+  variables: unknown,
+  session: string | null,
+): string {
+  return createHash('sha256')
+    .update(`${operationId}|${stableStringify(variables ?? {})}|${session ?? ''}`)
+    .digest('hex');
+}
+
 /**
  * Whole-response caching of persisted queries, on `@envelop/response-cache`:
  *
@@ -83,10 +99,28 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
  * - Mutations invalidate the entities their answer shows and those the policy derives from
  *   their arguments; other routers and out-of-band changes arrive as events (`events.ts`).
  * - HTTP: `x-cache`, and for GET `Cache-Control` and a content `ETag` (`If-None-Match` → 304).
+ * - A GET hit is answered from the raw request before Yoga runs at all (`fastPath`).
  */
 export function useResponseCaching(options: ResponseCachingOptions): Plugin {
+  return createResponseCaching(options).plugin;
+}
+
+/**
+ * A hit for a GET of a persisted query, served from the raw request before Yoga sees it; false
+ * when the request is anything else (Yoga then serves it, and the plugin caches the answer).
+ */
+export type CacheFastPath = (
+  request: IncomingMessage,
+  response: ServerResponse,
+) => Promise<boolean>;
+
+export function createResponseCaching(options: ResponseCachingOptions): {
+  plugin: Plugin;
+  fastPath: CacheFastPath;
+} {
   const { store, policy, manifest, identify, metrics } = options;
   const waitMs = options.singleFlightWaitMs ?? 5_000;
+  const graphqlPath = options.graphqlPath ?? '/graphql';
   const log = options.logger.child({ component: 'response-cache' });
   const classes = new Map<string, CacheClass>();
   const states = new WeakMap<Request, CacheState>();
@@ -136,7 +170,7 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
     return answer;
   }
 
-  return {
+  const plugin: Plugin = {
     onPluginInit({ addPlugin }) {
       addPlugin(
         useResponseCache<YogaInitialContext>({
@@ -190,9 +224,7 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
       const identity = await identify(request);
       if (cacheClass.scope === 'private' && !identity) return;
       const session = cacheClass.scope === 'private' ? identity!.userId : null;
-      const key = createHash('sha256')
-        .update(`${operation.id}|${stableStringify(params.variables ?? {})}|${session ?? ''}`)
-        .digest('hex');
+      const key = responseCacheKey(operation.id, params.variables, session);
       const state: CacheState = { key, operation, cacheClass, session, outcome: 'miss' };
       states.set(request, state);
 
@@ -273,14 +305,67 @@ export function useResponseCaching(options: ResponseCachingOptions): Plugin {
       response.headers.set('x-cache', state.outcome);
       if (request.method !== 'GET') return;
 
-      if (state.cacheClass.scope === 'public') {
-        const maxAge = Math.floor(state.cacheClass.maxAgeMs / 1000);
-        response.headers.set('cache-control', `public, max-age=${maxAge}`);
-      } else {
-        response.headers.set('cache-control', 'private, no-cache');
-        response.headers.set('vary', 'authorization');
+      for (const [name, value] of Object.entries(cacheHeaders(state.cacheClass, state.etag))) {
+        response.headers.set(name, value);
       }
-      if (state.etag) response.headers.set('etag', state.etag);
     },
   };
+
+  /** What a GET answer of this class tells HTTP caches; without an ETag, none is sent. */
+  function cacheHeaders(cacheClass: CacheClass, etag: string | undefined): Record<string, string> {
+    const headers: Record<string, string> =
+      cacheClass.scope === 'public'
+        ? { 'cache-control': `public, max-age=${Math.floor(cacheClass.maxAgeMs / 1000)}` }
+        : { 'cache-control': 'private, no-cache', vary: 'authorization' };
+    if (etag) headers.etag = etag;
+    return headers;
+  }
+
+  async function fastPath(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    // Browsers' cross-origin requests need Yoga's CORS answer; anything unusual gets Yoga's
+    // validation and coded errors.
+    if (request.method !== 'GET' || !request.url || request.headers.origin) return false;
+    const url = new URL(request.url, 'http://router');
+    if (url.pathname !== graphqlPath || url.searchParams.has('query')) return false;
+    const id = url.searchParams.get('documentId')?.replace(/^sha256:/, '');
+    const operation = id ? manifest.get(id) : undefined;
+    const cacheClass = operation && classes.get(operation.id);
+    const named = url.searchParams.get('operationName');
+    if (!operation || !cacheClass || (named && named !== operation.name)) return false;
+
+    let variables: unknown;
+    let session: string | null = null;
+    try {
+      const raw = url.searchParams.get('variables');
+      variables = raw ? JSON.parse(raw) : undefined;
+      if (cacheClass.scope === 'private') {
+        const identity = await options.authenticate(request.headers.authorization ?? null);
+        if (!identity) return false;
+        session = identity.userId;
+      }
+    } catch {
+      // Bad variables or a bad token: Yoga answers with the right coded error.
+      return false;
+    }
+
+    const stored = await store.lookup(responseCacheKey(operation.id, variables, session));
+    if (!stored) return false;
+    metrics?.cacheLookups.inc({ operation: operation.name, outcome: 'hit' });
+
+    const headers = { 'x-cache': 'hit', ...cacheHeaders(cacheClass, stored.etag) };
+    if (request.headers['if-none-match'] === stored.etag) {
+      response.writeHead(304, headers);
+      response.end();
+      return true;
+    }
+    const accept = request.headers.accept ?? '';
+    const type = accept.includes('application/graphql-response+json')
+      ? 'application/graphql-response+json; charset=utf-8'
+      : 'application/json; charset=utf-8';
+    response.writeHead(200, { ...headers, 'content-type': type });
+    response.end(stored.text);
+    return true;
+  }
+
+  return { plugin, fastPath };
 }

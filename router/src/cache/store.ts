@@ -13,6 +13,8 @@ import type { Logger } from '#shared';
  */
 export interface StoredAnswer {
   readonly result: ExecutionResult;
+  /** The answer as JSON, ready to send. */
+  readonly text: string;
   /** A content hash of the answer, made once when it was stored. */
   readonly etag: string;
 }
@@ -136,7 +138,7 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
       const names = [...entities].map(entityKey);
       if (!clock.stillCurrent(key, names)) return;
       const text = JSON.stringify(data);
-      answers.set(key, { result: data, etag: etagOf(text), size: text.length }, { ttl });
+      answers.set(key, { result: data, text, etag: etagOf(text), size: text.length }, { ttl });
       entitiesOf.set(key, names);
       for (const name of names) {
         let keys = byEntity.get(name);
@@ -217,9 +219,13 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
         const text = await redis.get(answerKey(key));
         if (text === null) return undefined;
         const newline = text.indexOf('\n');
+        const json = text.slice(newline + 1);
         return {
           etag: text.slice(0, newline),
-          result: JSON.parse(text.slice(newline + 1)) as ExecutionResult,
+          text: json,
+          get result() {
+            return JSON.parse(json) as ExecutionResult;
+          },
         };
       } catch {
         return undefined;

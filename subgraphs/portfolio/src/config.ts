@@ -1,10 +1,4 @@
-import {
-  envInt,
-  envPort,
-  loadConfig,
-  subgraphEnvironment,
-  type Environment,
-} from '#shared';
+import { envInt, envPort, loadConfig, subgraphEnvironment, type Environment } from '#shared';
 import { z } from 'zod';
 
 export function loadPortfolioConfig(env: Environment = process.env) {
