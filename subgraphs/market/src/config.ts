@@ -21,6 +21,7 @@ export function loadMarketConfig(env: Environment = process.env) {
       MARKET_FEED: z.enum(['simulator', 'off']).optional(),
       MARKET_FEED_SEED: z.string().min(1).default('moneta'),
       MARKET_TICKS_PER_SECOND: envInt(4, 1).pipe(z.number().max(50)),
+      MARKET_FEED_GROUPS: envInt(5, 1).pipe(z.number().max(50)),
       MARKET_FEED_TIME_SCALE: envInt(60, 1),
       MARKET_FEED_SYMBOLS: symbolList,
     },

@@ -31,6 +31,7 @@ await runSubgraph({
         logger,
         seed: config.MARKET_FEED_SEED,
         ticksPerSecond: config.MARKET_TICKS_PER_SECOND,
+        groups: config.MARKET_FEED_GROUPS,
         timeScale: config.MARKET_FEED_TIME_SCALE,
         symbols: config.MARKET_FEED_SYMBOLS,
       });

@@ -78,6 +78,19 @@ describe('GBM price simulator', () => {
     }
   });
 
+  it('moves one interleaved group per step, and every instrument once per round of groups', () => {
+    const simulator = createGbmSimulator({ seed: 'groups', instruments: UNIVERSE, timeScale: 600 });
+    const rounds = [0, 1, 2].map((index) =>
+      simulator.step(250, new Date(), { index, of: 3 }).map((tick) => tick.symbol),
+    );
+
+    // Symbol order is AAA, BND, BTC, ETF: places 0 and 3 form group 0.
+    expect(rounds).toEqual([['AAA', 'ETF'], ['BND'], ['BTC']]);
+    const moved = simulator.step(250, new Date(), { index: 1, of: 3 });
+    expect(moved.map((tick) => tick.symbol)).toEqual(['BND']);
+    expect(simulator.step(250, new Date(), { index: 5, of: 3 })).toEqual([]);
+  });
+
   it('keeps each instrument’s relative spread', () => {
     const [tick] = createGbmSimulator({ seed: 'spread', instruments: [UNIVERSE[0]!] }).step(
       250,

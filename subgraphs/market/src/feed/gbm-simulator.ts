@@ -31,6 +31,12 @@ export interface SimulatedInstrument {
   previousClose: string;
 }
 
+/** One of `of` interleaved groups of instruments, by place in symbol order. */
+export interface FeedGroup {
+  readonly index: number;
+  readonly of: number;
+}
+
 export interface GbmSimulatorOptions {
   seed: string | number;
   instruments: readonly SimulatedInstrument[];
@@ -93,10 +99,16 @@ export function createGbmSimulator(options: GbmSimulatorOptions) {
   }
 
   return {
-    /** Moves every instrument by `elapsedMs` of real time and returns the new quotes. */
-    step(elapsedMs: number, asOf: Date): PriceTick[] {
+    /**
+     * Moves instruments by `elapsedMs` of real time and returns their new quotes: every
+     * instrument, or with `group` only those whose place in symbol order is `index` modulo `of`.
+     */
+    step(elapsedMs: number, asOf: Date, group?: FeedGroup): PriceTick[] {
       const dt = (elapsedMs / 1000) * (timeScale / TRADING_YEAR_SECONDS);
-      return states.map((state) => {
+      const moving = group
+        ? states.filter((_, position) => position % group.of === group.index)
+        : states;
+      return moving.map((state) => {
         const sigma = state.volatility;
         const factor = Math.exp(-0.5 * sigma * sigma * dt + sigma * Math.sqrt(dt) * normal(random));
         const unit = new Decimal(1).div(new Decimal(10).pow(state.places));

@@ -15,6 +15,8 @@ export interface MarketFeedOptions {
   logger: Logger;
   seed: string;
   ticksPerSecond: number;
+  /** Interleaved groups of instruments, each its own batch (see `createSimulatorFeed`). */
+  groups?: number;
   timeScale: number;
   symbols?: readonly string[] | undefined;
 }

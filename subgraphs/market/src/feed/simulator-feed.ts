@@ -7,8 +7,13 @@ export interface SimulatorFeedOptions {
   db: Knex;
   logger: Logger;
   seed: string;
-  /** Batches per second; each batch moves every instrument once. */
+  /** Times per second each instrument moves. */
   ticksPerSecond: number;
+  /**
+   * Interleaved groups the instruments move in, one group per batch, so that a tick interval
+   * holds this many small batches instead of one of everything. Default 1.
+   */
+  groups?: number;
   /** Simulated seconds per real second. */
   timeScale: number;
   /** Only these symbols move; every tradable instrument when undefined. */
@@ -21,7 +26,8 @@ export interface SimulatorFeedOptions {
  */
 export function createSimulatorFeed(options: SimulatorFeedOptions): PriceFeed {
   const log = options.logger.child({ component: 'price-simulator' });
-  const intervalMs = Math.max(1, Math.round(1000 / options.ticksPerSecond));
+  const groups = Math.max(1, options.groups ?? 1);
+  const intervalMs = Math.max(1, Math.round(1000 / (options.ticksPerSecond * groups)));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -35,14 +41,20 @@ export function createSimulatorFeed(options: SimulatorFeedOptions): PriceFeed {
         instruments,
         timeScale: options.timeScale,
       });
-      log.info({ instruments: instruments.length, intervalMs }, 'price simulator started');
+      log.info({ instruments: instruments.length, groups, intervalMs }, 'price simulator started');
 
-      let last = Date.now();
+      // Each group walks by the time since its own last move, so every instrument's path has
+      // the volatility of its class however the groups interleave.
+      const started = Date.now();
+      const lastMoved = Array.from({ length: groups }, () => started);
+      let turn = 0;
       const tick = async () => {
         const now = Date.now();
-        const ticks = simulator.step(now - last, new Date(now));
-        last = now;
-        await sink(ticks);
+        const index = turn % groups;
+        turn += 1;
+        const ticks = simulator.step(now - lastMoved[index]!, new Date(now), { index, of: groups });
+        lastMoved[index] = now;
+        if (ticks.length > 0) await sink(ticks);
       };
 
       // A batch that takes longer than the interval delays the next rather than piling up.
