@@ -2,25 +2,29 @@
  * `npm run bench:cache`: what the response cache buys. For each public persisted query, in
  * interleaved rounds at the same concurrency: (a) the router answering it from the cache (a GET
  * by documentId), (b) the router computing it (the same text sent ad hoc, which is never
- * cached), and (c) a plain node:http server returning the cached answer's bytes: the ceiling a
- * zero-cost cache would reach on this machine. PASS when cached throughput is at least 10x
- * uncached and cached p99 is under 5 ms.
+ * cached), and (c) a plain node:http server in a process of its own returning the cached
+ * answer's bytes: the ceiling a zero-cost cache would reach on this machine. PASS when cached
+ * throughput is at least 10x uncached and cached p99 is under 5 ms.
  */
-import { createServer, type Server } from 'node:http';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Recorder } from './metrics.js';
 import { verdict } from './objectives.js';
-import { persistedBody, persistedSearch, textBody } from './operations.js';
+import { isoDate, persistedBody, persistedSearch, textBody } from './operations.js';
 import { table } from './report-text.js';
 import { runPhase } from './runner.js';
 import { createSession, finishSession, log } from './session.js';
 import { killAll } from './stack.js';
 import { openTarget, type Target } from './target.js';
 
-const OPERATIONS: ReadonlyArray<{ name: string; variables: Record<string, unknown> }> = [
-  { name: 'MarketSummary', variables: {} },
-  { name: 'SearchInstruments', variables: { text: 'B', limit: 10 } },
-];
+/** Public persisted queries, with variables fixed so that every request shares one answer. */
+const CATALOGUE: Readonly<Record<string, Record<string, unknown>>> = {
+  MarketSummary: {},
+  // The instrument screen: quote (a one-second TTL, so about one miss a second), a month of bars.
+  InstrumentDetail: { symbol: 'AAPL', from: isoDate(30), to: isoDate(0) },
+  SearchInstruments: { text: 'B', limit: 10 },
+};
 
 type Kind = 'cached' | 'uncached' | 'ceiling';
 const KINDS: readonly Kind[] = ['cached', 'uncached', 'ceiling'];
@@ -28,6 +32,8 @@ const KINDS: readonly Kind[] = ['cached', 'uncached', 'ceiling'];
 const HELP = `usage: npm run bench:cache -- [options]
 
   --url <url>          router /graphql on loopback; default: start a stack on a fresh database
+  --operations <list>  comma-separated, of ${Object.keys(CATALOGUE).join(', ')}
+                       (default MarketSummary,InstrumentDetail: the public screens of the mix)
   --rounds <n>         interleaved rounds (default 3)
   --seconds <s>        seconds per operation and target in each round (default 5)
   --connections <n>    concurrent connections (default 50)
@@ -38,6 +44,7 @@ const HELP = `usage: npm run bench:cache -- [options]
 const { values } = parseArgs({
   options: {
     url: { type: 'string' },
+    operations: { type: 'string', default: 'MarketSummary,InstrumentDetail' },
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
@@ -67,6 +74,15 @@ const options = {
   deadline: count('deadline', 7_200),
 };
 
+const OPERATIONS = values.operations.split(',').map((name) => {
+  const variables = CATALOGUE[name.trim()];
+  if (!variables) {
+    process.stderr.write(`--operations: ${name} is not one of the public queries.\n\n${HELP}`);
+    process.exit(2);
+  }
+  return { name: name.trim(), variables };
+});
+
 const deadline = setTimeout(() => {
   log(`hard deadline of ${options.deadline} s reached: killing everything and stopping`);
   killAll();
@@ -74,19 +90,18 @@ const deadline = setTimeout(() => {
 }, options.deadline * 1_000);
 deadline.unref();
 
-/** Serves fixed bytes at any path: the fastest any cache in a Node process could answer. */
-async function startCeiling(body: string): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/graphql-response+json' });
-      response.end(body);
-    });
+/** Starts the ceiling process (`ceiling-server.ts`) serving `bodies`; resolves its port. */
+async function startCeiling(bodies: string[]): Promise<{ port: number; child: ChildProcess }> {
+  const child = fork(fileURLToPath(new URL('./ceiling-server.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}/graphql`, server };
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`the ceiling server exited (${code})`)));
+    child.send({ bodies });
+  });
+  return { port, child };
 }
 
 async function fetchBody(url: string, body: string): Promise<string> {
@@ -99,7 +114,7 @@ async function fetchBody(url: string, body: string): Promise<string> {
 }
 
 let target: Target | undefined;
-const ceilings: Server[] = [];
+let ceiling: ChildProcess | undefined;
 let exitCode = 1;
 try {
   target = await openTarget({
@@ -108,15 +123,21 @@ try {
     routerNodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
     log,
   });
-  const ceilingUrls = new Map<string, string>();
+  const answers: string[] = [];
   for (const { name, variables } of OPERATIONS) {
     const answer = await fetchBody(target.routerUrl, persistedBody(name, variables));
     if (answer.includes('"errors"')) throw new Error(`${name} failed: ${answer.slice(0, 300)}`);
-    const started = await startCeiling(answer);
-    ceilings.push(started.server);
-    ceilingUrls.set(name, started.url);
+    answers.push(answer);
   }
-  log('ceiling servers ready');
+  const started = await startCeiling(answers);
+  ceiling = started.child;
+  const ceilingUrls = new Map(
+    OPERATIONS.map(({ name }, index) => [
+      name,
+      `http://127.0.0.1:${started.port}/${index}/graphql`,
+    ]),
+  );
+  log('ceiling server ready');
 
   const session = createSession(target);
   const cells = new Map<string, { recorder: Recorder; seconds: number }>();
@@ -227,7 +248,7 @@ try {
 } catch (error) {
   log(`bench failed: ${(error as Error).stack ?? String(error)}`);
 } finally {
-  for (const server of ceilings) server.close();
+  ceiling?.kill();
   await target?.close();
 }
 process.exit(exitCode);

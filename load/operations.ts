@@ -32,7 +32,7 @@ export const TRADABLE_SYMBOLS = INSTRUMENTS.filter(
 
 export const ALL_SYMBOLS = INSTRUMENTS.map((instrument) => instrument.symbol);
 
-function isoDate(daysAgo: number): string {
+export function isoDate(daysAgo: number): string {
   return new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 }
 
