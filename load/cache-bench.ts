@@ -13,7 +13,7 @@ import { Recorder } from './metrics.js';
 import { verdict } from './objectives.js';
 import { isoDate, persistedBody, persistedSearch, textBody } from './operations.js';
 import { table } from './report-text.js';
-import { runPhase } from './runner.js';
+import { runPhase, type PlannedRequest } from './runner.js';
 import { createSession, finishSession, log } from './session.js';
 import { killAll } from './stack.js';
 import { openTarget, type Target } from './target.js';
@@ -113,6 +113,42 @@ async function fetchBody(url: string, body: string): Promise<string> {
   return response.text();
 }
 
+/**
+ * One request of a cell, sent outside the load: the answer must be good (and, for the cached
+ * cell, a cache hit) before and after the cell, since the load itself reads statuses only.
+ */
+async function checkCell(kind: Kind, url: string, planned: PlannedRequest): Promise<void> {
+  // A short TTL (a quote's second) may just have ended: the next request is a hit again.
+  for (let attempt = 1; ; attempt += 1) {
+    const problem = await cellProblem(kind, url, planned);
+    if (!problem) return;
+    if (attempt === 3) throw new Error(`${kind} ${planned.operation}: ${problem}`);
+  }
+}
+
+async function cellProblem(
+  kind: Kind,
+  url: string,
+  planned: PlannedRequest,
+): Promise<string | undefined> {
+  const response =
+    planned.search !== undefined
+      ? await fetch(url + planned.search)
+      : await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: planned.body,
+        });
+  const text = await response.text();
+  return response.status !== 200
+    ? `status ${response.status}`
+    : text.includes('"errors"')
+      ? `errors: ${text.slice(0, 200)}`
+      : kind === 'cached' && response.headers.get('x-cache') !== 'hit'
+        ? `x-cache ${response.headers.get('x-cache')}`
+        : undefined;
+}
+
 let target: Target | undefined;
 let ceiling: ChildProcess | undefined;
 let exitCode = 1;
@@ -156,15 +192,18 @@ try {
           kind === 'uncached'
             ? { operation: name, body: textBody(name, variables), headers: {} }
             : { operation: name, body: '', search: persistedSearch(name, variables), headers: {} };
+        await checkCell(kind, urlOf(kind, name), planned);
         await runPhase({
           name: `round ${round} ${key}`,
           url: urlOf(kind, name),
           connections: options.connections,
           durationSeconds: seconds,
           plan: () => planned,
+          fixed: true,
           recorders: round === 0 ? [] : [session.recorder, cell.recorder],
           progress: (phase) => session.progress(phase),
         });
+        await checkCell(kind, urlOf(kind, name), planned);
         if (round > 0) cells.set(key, { recorder: cell.recorder, seconds: cell.seconds + seconds });
       }
     }

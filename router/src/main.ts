@@ -82,6 +82,7 @@ try {
       redisUrl: config.REDIS_URL,
       logger,
       maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
+      sharedTypes: cachePolicy.publicTypes,
     });
     shutdown.add('response cache', () => store.close());
     const follower = followEntityEvents({

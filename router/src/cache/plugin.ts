@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import type { Plugin, YogaInitialContext } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { Identity, Logger } from '#shared';
 import { isPlanOnly } from '../execution.js';
 import type { RouterMetrics } from '../metrics.js';
@@ -17,7 +18,7 @@ import { persistedOperationOf } from '../persisted/plugin.js';
 import { classifyOperation, type CacheClass } from './classify.js';
 import { mutationEntities } from './entities.js';
 import type { CachePolicy } from './policy.js';
-import { etagOf, type ResponseStore } from './store.js';
+import { etagOf, SHARED_KEY_PREFIX, type ResponseStore } from './store.js';
 
 export interface ResponseCachingOptions {
   store: ResponseStore;
@@ -34,6 +35,12 @@ export interface ResponseCachingOptions {
   logger: Logger;
   /** Longest a request waits for an identical one in flight before computing its own. */
   singleFlightWaitMs?: number;
+}
+
+interface RequestedEntry {
+  readonly operation: ManifestOperation;
+  readonly cacheClass: CacheClass;
+  readonly key: string;
 }
 
 interface CacheState {
@@ -78,15 +85,19 @@ function operationOf(document: DocumentNode, operationName: string | null | unde
   return operation;
 }
 
-/** One key per operation, variables and, for private data, user. */
+/**
+ * One key per operation, variables and, for private data, user. Keys of answers shared by all
+ * users say so (`SHARED_KEY_PREFIX`): the store may keep those nearer.
+ */
 export function responseCacheKey(
   operationId: string,
   variables: unknown,
   session: string | null,
 ): string {
-  return createHash('sha256')
+  const hash = createHash('sha256')
     .update(`${operationId}|${stableStringify(variables ?? {})}|${session ?? ''}`)
     .digest('hex');
+  return session === null ? `${SHARED_KEY_PREFIX}${hash}` : hash;
 }
 
 /**
@@ -127,11 +138,15 @@ export function createResponseCaching(options: ResponseCachingOptions): {
   const flights = new Map<string, Promise<ExecutionResult | undefined>>();
   const releases = new Map<string, (answer?: ExecutionResult) => void>();
   const publicTypes = new Set(policy.publicTypes);
+  // Recent GET URLs of shared answers and the entries they ask for: a hit then costs no parsing
+  // or hashing. Emptied whenever the operations are classified again.
+  const sharedRequests = new LRUCache<string, RequestedEntry>({ max: 10_000 });
 
   function classifyAll(operations: readonly ManifestOperation[]): void {
     const schema = options.schema();
     if (!schema) return;
     classes.clear();
+    sharedRequests.clear();
     for (const operation of operations) {
       // Mutations change data and subscriptions stream it: neither is ever cached.
       if (operation.type !== 'query') continue;
@@ -321,17 +336,15 @@ export function createResponseCaching(options: ResponseCachingOptions): {
     return headers;
   }
 
-  async function fastPath(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
-    // Browsers' cross-origin requests need Yoga's CORS answer; anything unusual gets Yoga's
-    // validation and coded errors.
-    if (request.method !== 'GET' || !request.url || request.headers.origin) return false;
-    const url = new URL(request.url, 'http://router');
-    if (url.pathname !== graphqlPath || url.searchParams.has('query')) return false;
+  /** The cache entry a GET of a persisted query asks for, or undefined for anything else. */
+  async function requestedEntry(request: IncomingMessage): Promise<RequestedEntry | undefined> {
+    const url = new URL(request.url as string, 'http://router');
+    if (url.pathname !== graphqlPath || url.searchParams.has('query')) return undefined;
     const id = url.searchParams.get('documentId')?.replace(/^sha256:/, '');
     const operation = id ? manifest.get(id) : undefined;
     const cacheClass = operation && classes.get(operation.id);
     const named = url.searchParams.get('operationName');
-    if (!operation || !cacheClass || (named && named !== operation.name)) return false;
+    if (!operation || !cacheClass || (named && named !== operation.name)) return undefined;
 
     let variables: unknown;
     let session: string | null = null;
@@ -340,15 +353,33 @@ export function createResponseCaching(options: ResponseCachingOptions): {
       variables = raw ? JSON.parse(raw) : undefined;
       if (cacheClass.scope === 'private') {
         const identity = await options.authenticate(request.headers.authorization ?? null);
-        if (!identity) return false;
+        if (!identity) return undefined;
         session = identity.userId;
       }
     } catch {
       // Bad variables or a bad token: Yoga answers with the right coded error.
-      return false;
+      return undefined;
     }
 
-    const stored = await store.lookup(responseCacheKey(operation.id, variables, session));
+    const entry = {
+      operation,
+      cacheClass,
+      key: responseCacheKey(operation.id, variables, session),
+    };
+    // The same URL asks for the same shared answer, whoever sends it.
+    if (session === null) sharedRequests.set(request.url as string, entry);
+    return entry;
+  }
+
+  async function fastPath(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+    // Browsers' cross-origin requests need Yoga's CORS answer; anything unusual gets Yoga's
+    // validation and coded errors.
+    if (request.method !== 'GET' || !request.url || request.headers.origin) return false;
+    const entry = sharedRequests.get(request.url) ?? (await requestedEntry(request));
+    if (!entry) return false;
+    const { operation, cacheClass, key } = entry;
+
+    const stored = await store.lookup(key);
     if (!stored) return false;
     metrics?.cacheLookups.inc({ operation: operation.name, outcome: 'hit' });
 

@@ -34,19 +34,42 @@ export interface ResponseStore extends Cache {
 export interface ResponseStoreOptions {
   redisUrl?: string | undefined;
   logger: Logger;
-  /** In-process bound on cached bytes. Default 64 MiB. */
+  /**
+   * In-process bound on cached bytes: the whole cache without Redis, the near copies of shared
+   * answers with it. Default 64 MiB.
+   */
   maxBytes?: number;
+  /**
+   * Types that shared answers may show. An invalidation naming one drops the near copies;
+   * unset, every invalidation does.
+   */
+  sharedTypes?: readonly string[];
   /** Called for each entity invalidated; the plugin counts them per operation. */
   onInvalidate?: (entity: CacheEntityRecord) => void;
 }
 
 const PREFIX = 'moneta:rc:';
+/** Keys of answers that are the same for every user start with this; the plugin makes them. */
+export const SHARED_KEY_PREFIX = 'shared:';
 /** Longest a computation may take and still be guarded; beyond it the guard forgets. */
 const GUARD_WINDOW_MS = 60_000;
 
 /** A weak validator from the answer's bytes: equal answers, equal tags, across routers. */
 export function etagOf(text: string): string {
   return `W/"${createHash('sha1').update(text).digest('base64url')}"`;
+}
+
+/** An answer read back as text; parsed once, on first use (the fast path never needs it). */
+function storedAnswer(etag: string, text: string): StoredAnswer {
+  let result: ExecutionResult | undefined;
+  return {
+    etag,
+    text,
+    get result() {
+      result ??= JSON.parse(text) as ExecutionResult;
+      return result;
+    },
+  };
 }
 
 function entityKey(entity: CacheEntityRecord): string {
@@ -207,6 +230,25 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
   const answerKey = (key: string) => `${PREFIX}r:${key}`;
   const setKey = (entity: string) => `${PREFIX}e:${entity}`;
 
+  // Near copies of shared answers (market screens, read by everyone at once) spare a Redis
+  // round trip per hit. Private answers always come from Redis: another router may have just
+  // invalidated them for the user's own trade. Shared answers are invalidated only by subgraph
+  // events, which every router follows itself, and by purges, so a near copy is dropped on
+  // this router at the same moment as in Redis; it never outlives the answer's own TTL.
+  const near = new LRUCache<string, StoredAnswer>({
+    maxSize: options.maxBytes ?? 64 * 1024 * 1024,
+    sizeCalculation: (value, key) => value.text.length + key.length,
+  });
+  const sharedTypes = options.sharedTypes && new Set(options.sharedTypes);
+  const mayBeShared = (entity: string) =>
+    !sharedTypes || sharedTypes.has(entity.split(':', 1)[0] as string);
+  // Counts drops, so that a read from Redis that began before one does not put back what it read.
+  let generation = 0;
+  function dropNearCopies(): void {
+    generation += 1;
+    near.clear();
+  }
+
   const store: ResponseStore = {
     kind: 'redis',
     async get(key) {
@@ -214,30 +256,44 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
     },
     async lookup(key) {
       if (!healthy) return undefined;
+      const shared = key.startsWith(SHARED_KEY_PREFIX);
+      if (shared) {
+        const copy = near.get(key);
+        if (copy) return copy;
+      }
+
+      const readAt = generation;
+      let text: string | null;
       try {
-        // Stored as `<etag>\n<answer JSON>`, so a hit needs no hashing.
-        const text = await redis.get(answerKey(key));
-        if (text === null) return undefined;
-        const newline = text.indexOf('\n');
-        const json = text.slice(newline + 1);
-        return {
-          etag: text.slice(0, newline),
-          text: json,
-          get result() {
-            return JSON.parse(json) as ExecutionResult;
-          },
-        };
+        text = await redis.get(answerKey(key));
       } catch {
         return undefined;
       }
+      if (text === null) return undefined;
+
+      // Stored as `<expiry ms> <etag>\n<answer JSON>`, so a hit needs no hashing.
+      const space = text.indexOf(' ');
+      const newline = text.indexOf('\n');
+      // A value in another layout (an older router's) is a miss, and is overwritten.
+      if (space < 0 || newline < space) return undefined;
+      const answer = storedAnswer(text.slice(space + 1, newline), text.slice(newline + 1));
+      const remainingMs = Number(text.slice(0, space)) - Date.now();
+      // A near copy lives no longer than the answer in Redis, and never across a purge.
+      if (shared && remainingMs > 0 && readAt === generation) {
+        near.set(key, answer, { ttl: remainingMs });
+      }
+      return answer;
     },
     async set(key, data, entities, ttl) {
       const names = [...entities].map(entityKey);
       if (!healthy || !clock.stillCurrent(key, names)) return;
       const ttlMs = Math.max(1, Math.round(ttl));
+      const setAt = generation;
       const pipeline = redis.multi();
       const text = JSON.stringify(data);
-      pipeline.set(answerKey(key), `${etagOf(text)}\n${text}`, 'PX', ttlMs);
+      const etag = etagOf(text);
+      const stored = `${Date.now() + ttlMs} ${etag}\n${text}`;
+      pipeline.set(answerKey(key), stored, 'PX', ttlMs);
       for (const name of names) {
         pipeline.sadd(setKey(name), answerKey(key));
         // An index set lives as long as its longest-lived answer.
@@ -248,6 +304,10 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
         await pipeline.exec();
       } catch (error) {
         log.debug({ err: error }, 'answer not cached: Redis unavailable');
+        return;
+      }
+      if (key.startsWith(SHARED_KEY_PREFIX) && setAt === generation) {
+        near.set(key, { result: data, text, etag }, { ttl: ttlMs });
       }
     },
     async invalidate(entities) {
@@ -257,6 +317,7 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
       });
       clock.invalidated(names);
       if (names.length === 0) return;
+      if (names.some(mayBeShared)) dropNearCopies();
       try {
         if (!healthy) throw new Error('Redis unavailable');
         await redis.eval(INVALIDATE_SCRIPT, names.length, ...names.map(setKey));
@@ -270,6 +331,7 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
     },
     async purge(reason) {
       clock.purged();
+      dropNearCopies();
       try {
         if (!healthy) throw new Error('Redis unavailable');
         let cursor = '0';
@@ -287,6 +349,7 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
     },
     computing: (key) => clock.started(key),
     async close() {
+      near.clear();
       if (redis.status === 'end') return;
       const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
       redis.disconnect();
