@@ -1,10 +1,15 @@
 /**
- * Drives HTTP load with autocannon. Every request is planned by the scenario (operation, user,
- * body) in `setupRequest`; autocannon hands the answer's body to `onResponse` and, in the same
- * tick, its latency to the `response` event, so the two are joined through `pending` without a
- * lookup. Each phase is bounded in time or in requests, and in autocannon's per-request timeout.
+ * Drives HTTP load. Phases at a fixed rate use open-model arrivals over an undici pool
+ * (`runArrivals`); phases as fast as answers come use autocannon. With autocannon every request
+ * is planned by the scenario (operation, user, body) in `setupRequest`; it hands the answer's
+ * body to `onResponse` and, in the same tick, its latency to the `response` event, so the two
+ * are joined through `pending` without a lookup. Each phase is bounded in time or in requests,
+ * and each request by a timeout.
  */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 import type { Recorder } from './metrics.js';
 
 export interface PlannedRequest {
@@ -67,15 +72,12 @@ function fixedRequest(url: URL, planned: PlannedRequest) {
 }
 
 export async function runPhase(options: PhaseOptions): Promise<void> {
+  if (options.ratePerSecond)
+    return runArrivals({ ...options, ratePerSecond: options.ratePerSecond });
   const classify = options.classify ?? ((_op, status, body) => classifyGraphQL(status, body));
   const url = new URL(options.url);
   let pending: { operation: string; error: string | undefined } | undefined;
-
-  // autocannon gives a connection a rate of 0 (unlimited) when there are more connections
-  // than requests per second, so connections never exceed the rate.
-  const connections = options.ratePerSecond
-    ? Math.max(1, Math.min(options.connections, options.ratePerSecond))
-    : options.connections;
+  const connections = options.connections;
 
   let finish: (error?: unknown) => void = () => {};
   const finished = new Promise<void>((resolve, reject) => {
@@ -88,7 +90,6 @@ export async function runPhase(options: PhaseOptions): Promise<void> {
       connections,
       duration: options.durationSeconds ?? 10,
       amount: options.amount,
-      overallRate: options.ratePerSecond,
       timeout: options.timeoutSeconds ?? 10,
       // The body is parsed for GraphQL errors, so latencies of error answers count as well.
       requests: fixed
@@ -151,5 +152,67 @@ export async function runPhase(options: PhaseOptions): Promise<void> {
     await finished;
   } finally {
     clearInterval(progress);
+  }
+}
+
+/**
+ * Requests start on a fixed schedule, one every 1/rate seconds, whatever the answers do: the way
+ * independent users arrive. (autocannon paces each connection per second instead, so a rate
+ * spread over many connections arrives in waves at the start of each second.) Latency counts
+ * from the scheduled start, so time spent waiting for a free connection counts too and a slow
+ * server cannot hide its queue. At most `connections` requests are in flight; the rest wait in
+ * the pool's queue.
+ */
+async function runArrivals(options: PhaseOptions & { ratePerSecond: number }): Promise<void> {
+  const classify = options.classify ?? ((_op, status, body) => classifyGraphQL(status, body));
+  const url = new URL(options.url);
+  const timeoutMs = (options.timeoutSeconds ?? 10) * 1_000;
+  const pool = new Pool(url.origin, { connections: options.connections, pipelining: 1 });
+  const intervalMs = 1_000 / options.ratePerSecond;
+  const started = performance.now();
+  const endsAt = started + (options.durationSeconds ?? 10) * 1_000;
+  const limit = options.amount ?? Number.POSITIVE_INFINITY;
+  const inFlight = new Set<Promise<void>>();
+
+  async function send(scheduledAt: number): Promise<void> {
+    const planned = options.plan();
+    const get = planned.search !== undefined;
+    let error: string | undefined;
+    try {
+      const answer = await pool.request({
+        method: get ? 'GET' : 'POST',
+        path: url.pathname + (get ? planned.search : url.search),
+        headers: get ? planned.headers : { 'content-type': 'application/json', ...planned.headers },
+        body: get ? undefined : planned.body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      error = classify(planned.operation, answer.statusCode, await answer.body.text());
+    } catch (failure) {
+      const message = (failure as Error).message;
+      error = /timeout/i.test(message) ? 'timeout' : `connection ${message}`;
+    }
+    const latencyMs = performance.now() - scheduledAt;
+    for (const r of options.recorders) r.record(planned.operation, latencyMs, error);
+  }
+
+  const progress = options.progress
+    ? setInterval(() => options.progress?.(options.name), 1_000)
+    : undefined;
+  try {
+    let sent = 0;
+    let next = started;
+    while (next < endsAt && sent < limit) {
+      const waitMs = next - performance.now();
+      if (waitMs > 0) await sleep(waitMs);
+      const request = send(next).finally(() => inFlight.delete(request));
+      inFlight.add(request);
+      sent += 1;
+      next = started + sent * intervalMs;
+    }
+    await Promise.all(inFlight);
+  } finally {
+    clearInterval(progress);
+    await pool.close();
   }
 }
