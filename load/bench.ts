@@ -45,8 +45,8 @@ const HELP = `usage: npm run bench -- [options]
   --connections <n>    concurrent connections (default 50)
   --operations <list>  comma-separated subset of ${BENCH_OPERATIONS.map((o) => o.name).join(', ')}
                        (default all)
-  --profile <dir>      with a started stack: run the router under node --cpu-prof into <dir>,
-                       and the plain gateway into <dir>/gateway
+  --profile <dir>      with a started stack: run every service under node --cpu-prof into
+                       <dir>/<service>, and the plain gateway into <dir>/gateway
   --deadline <s>       hard stop for the whole run (default 600)
 `;
 
@@ -176,7 +176,7 @@ try {
   target = await openTarget({
     url: values.url,
     users: options.users,
-    routerNodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
+    profileDir: values.profile,
     log,
   });
   const gatewayProfile = values.profile && path.join(values.profile, 'gateway');

@@ -37,7 +37,8 @@ const HELP = `usage: npm run bench:cache -- [options]
   --rounds <n>         interleaved rounds (default 3)
   --seconds <s>        seconds per operation and target in each round (default 5)
   --connections <n>    concurrent connections (default 50)
-  --profile <dir>      with a started stack: run the router under node --cpu-prof into <dir>
+  --profile <dir>      with a started stack: run every service under node --cpu-prof, each
+                       into <dir>/<service>
   --deadline <s>       hard stop for the whole run (default 600)
 `;
 
@@ -156,7 +157,7 @@ try {
   target = await openTarget({
     url: values.url,
     users: 1,
-    routerNodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
+    profileDir: values.profile,
     log,
   });
   const answers: string[] = [];
@@ -266,7 +267,8 @@ try {
       Object.entries(figures)
         .map(([name, f]) => {
           const { cachedOverUncached, cachedOverCeiling } = f as Record<string, number>;
-          return `${name}: cached/uncached ${cachedOverUncached}x, cached/ceiling ${cachedOverCeiling}x`;
+          const ratios = `cached/uncached ${cachedOverUncached}x`;
+          return `${name}: ${ratios}, cached/ceiling ${cachedOverCeiling}x`;
         })
         .join('\n') +
       '\n',

@@ -28,7 +28,8 @@ target
   --url <url>           router /graphql on loopback; default: start a stack on a fresh database
   --database-url <url>  with --url: the stack's database, for the trades checks
   --users <n>           generated users to seed and act as (default 1000; trades: 500)
-  --profile <dir>       with a started stack: run the router under node --cpu-prof into <dir>
+  --profile <dir>       with a started stack: run every service under node --cpu-prof, each
+                        into <dir>/<service>
 
 mix
   --rate <n>            steady requests per second (default 10)
@@ -162,7 +163,7 @@ try {
     url: values.url,
     databaseUrl: values['database-url'],
     users: options.users,
-    routerNodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
+    profileDir: values.profile,
     log,
   });
   const session = createSession(target);

@@ -17,8 +17,8 @@ export type ServiceName = SubgraphName | 'router';
 
 export interface LoadStackOptions {
   databaseUrl: string;
-  /** Node flags for the router only, e.g. `--cpu-prof --cpu-prof-dir=<dir>`. */
-  routerNodeArgs?: readonly string[];
+  /** Runs every service under `node --cpu-prof`, each writing into `<profileDir>/<service>`. */
+  profileDir?: string;
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
@@ -69,6 +69,8 @@ export async function launchLoadStack(options: LoadStackOptions): Promise<LoadSt
     ...process.env,
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
+    // Its own keys and channels, should the Redis be shared with a running stack.
+    REDIS_PREFIX: `moneta:${new URL(options.databaseUrl).pathname.slice(1)}:`,
     ...options.env,
     DATABASE_URL: options.databaseUrl,
     HOST: '127.0.0.1',
@@ -81,7 +83,9 @@ export async function launchLoadStack(options: LoadStackOptions): Promise<LoadSt
 
   const children = new Map<ServiceName, ChildProcess>();
   const start = async (name: ServiceName) => {
-    const nodeArgs = name === 'router' ? (options.routerNodeArgs ?? []) : [];
+    const nodeArgs = options.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(options.profileDir, name)}`]
+      : [];
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entryOf(name)], {
       cwd: root,
       env,

@@ -13,7 +13,8 @@ export interface TargetOptions {
   /** For an external stack: the database its subgraphs use, for scenarios that verify. */
   databaseUrl?: string;
   users: number;
-  routerNodeArgs?: readonly string[];
+  /** With a started stack: every service's CPU profile goes to `<profileDir>/<service>`. */
+  profileDir?: string;
   log: (line: string) => void;
 }
 
@@ -65,7 +66,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     options.log(`database ${database.name} ready; starting the stack ...`);
     stack = await launchLoadStack({
       databaseUrl: database.url,
-      routerNodeArgs: options.routerNodeArgs,
+      profileDir: options.profileDir,
     });
   } catch (error) {
     await database.drop();

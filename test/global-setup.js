@@ -20,6 +20,9 @@ export default async function globalSetup() {
   process.env.TEST_DATABASE_URL = url;
   process.env.TEST_DATABASE_NAME = name;
   process.env.TEST_ADMIN_DATABASE_URL = server.adminUrl;
+  // The stacks of concurrent runs (and of isolated tests) may share one Redis: each keeps to its
+  // own keys and channels.
+  process.env.TEST_REDIS_PREFIX = `moneta:${name}:`;
 
   const ports = {};
   for (const service of ['router', 'portfolio', 'trading', 'market', 'advice']) {
@@ -36,6 +39,7 @@ export default async function globalSetup() {
       SEED_DEMO: 'false',
       DATABASE_POOL_MAX: '5',
       MARKET_FEED: 'off',
+      REDIS_PREFIX: process.env.TEST_REDIS_PREFIX,
     },
   });
   globalThis.__MONETA_TEST_STACK__ = stack;

@@ -5,6 +5,8 @@ import { createTestDatabase, dropTestDatabase, openSchema } from './database.js'
 export interface IsolatedStack {
   stack: RunningStack;
   databaseUrl: string;
+  /** Its Redis keys and channels start with this; more processes joining it need the same. */
+  redisPrefix: string;
   open(schema: 'portfolio' | 'trading' | 'market' | 'advice'): Knex;
   stop(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export async function startIsolatedStack(
   if (!adminUrl) throw new Error('TEST_ADMIN_DATABASE_URL is not set: run tests via jest.');
   const database = `${process.env.TEST_DATABASE_NAME}_${name}`;
   const databaseUrl = await createTestDatabase(adminUrl, database);
+  const redisPrefix = `moneta:${database}:`;
 
   const ports: Partial<Record<ServiceName, number>> = {};
   for (const service of ['router', 'portfolio', 'trading', 'market', 'advice'] as const) {
@@ -40,6 +43,7 @@ export async function startIsolatedStack(
       LOG_LEVEL: 'warn',
       SEED_DEMO: 'false',
       DATABASE_POOL_MAX: '5',
+      REDIS_PREFIX: redisPrefix,
       ...(options.replicaOfPrimary ? { DATABASE_REPLICA_URL: databaseUrl } : {}),
       ...env,
     },
@@ -54,6 +58,7 @@ export async function startIsolatedStack(
   return {
     stack,
     databaseUrl,
+    redisPrefix,
     open(schema) {
       const db = openSchema(databaseUrl, schema);
       opened.push(db);

@@ -99,7 +99,7 @@ async function placeMarketBuy(account: FundedPortfolio, symbol: string, quantity
 }
 
 describe('response cache on persisted queries', () => {
-  it('answers a repeated query from the cache, the same bytes, and skips ad-hoc queries', async () => {
+  it('answers a repeat from the cache with the same bytes; ad hoc is never cached', async () => {
     const variables = { text: 'B', limit: 2 + (RUN % 40) };
     const first = await persisted('SearchInstruments', variables);
     const second = await persisted('SearchInstruments', variables);
@@ -161,7 +161,7 @@ describe('response cache on persisted queries', () => {
     expect(figures(bobAgain).cash).toBe('4321');
   });
 
-  it('serves GET with Cache-Control and ETag, 304 on If-None-Match, private marked private', async () => {
+  it('GET: Cache-Control and ETag, 304 on If-None-Match, private marked private', async () => {
     const first = await persisted('MarketSummary', {}, { method: 'GET' });
     const etag = first.headers.get('etag');
     expect(first.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
@@ -174,6 +174,18 @@ describe('response cache on persisted queries', () => {
     const account = await createFundedPortfolio(next++, '100.00');
     const mine = await persisted('PortfolioOverview', {}, { method: 'GET', token: account.token });
     expect(mine.headers.get('cache-control')).toBe('private, no-cache');
+
+    // An error is no answer to keep: browsers and CDNs must not hold it for the query's TTL.
+    const refused = await persisted(
+      'SearchInstruments',
+      { text: 'B', limit: 100_000 },
+      {
+        method: 'GET',
+      },
+    );
+    expect(refused.body?.errors?.length).toBeGreaterThan(0);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(refused.headers.get('etag')).toBeNull();
   });
 
   it('answers GET hits early yet leaves bad tokens, CORS and other paths to Yoga', async () => {
@@ -218,12 +230,13 @@ describe('response cache on persisted queries', () => {
 
     // Every answer from now on shows the order: first its hold, then its settlement, and the
     // settlement arrives as an event long before the 30-second TTL would have expired.
-    const seen: { cash: string; buyingPower: string }[] = [];
+    const seen: { cash: string; buyingPower: string; cache: string | null }[] = [];
     const settled = await waitFor(
       'the settled trade to show',
       async () => {
-        const now = figures(await overview(account));
-        seen.push(now);
+        const answer = await overview(account);
+        const now = figures(answer);
+        seen.push({ ...now, cache: answer.headers.get('x-cache') });
         return now.cash !== before.cash ? now : undefined;
       },
       10_000,

@@ -27,6 +27,7 @@ export async function startRouterProcess(env: NodeJS.ProcessEnv): Promise<Router
       TRADING_URL: serviceUrl('trading'),
       MARKET_URL: serviceUrl('market'),
       ADVICE_URL: serviceUrl('advice'),
+      REDIS_PREFIX: process.env.TEST_REDIS_PREFIX,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -5,6 +5,8 @@ import { findFreePort, type Knex } from '#shared';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { MANIFEST_PATH, type PersistedQueryManifest } from '../scripts/persisted-operations.js';
+import { DEV_JWT_SECRET } from '../router/src/config.js';
+import { createDevToken } from '../scripts/dev-token.js';
 import { waitUntilReady } from '../scripts/stack.js';
 import { createFundedPortfolio, waitFor } from './fixtures.js';
 import { startIsolatedStack, type IsolatedStack } from './isolated-stack.js';
@@ -288,6 +290,24 @@ describe('the router’s graphql-ws protocol', () => {
     expect(await closed).toBe(4403);
   });
 
+  it('closes a signed-in connection with 4403 when its token expires', async () => {
+    const token = await createDevToken('alice', DEV_JWT_SECRET, '2s');
+    const { socket, closed } = await raw();
+    const acknowledged = new Promise<number>((resolve) =>
+      socket.on('message', (data) => {
+        if (JSON.parse(String(data)).type === 'connection_ack') resolve(Date.now());
+      }),
+    );
+    socket.send(
+      JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }),
+    );
+
+    const ackAt = await acknowledged;
+    expect(await closed).toBe(4403);
+    // Closed when the token ran out, not refused at the start.
+    expect(Date.now() - ackAt).toBeGreaterThan(200);
+  });
+
   it('closes with 4400 on a malformed message and 4401 on subscribe before init', async () => {
     const first = await raw();
     first.socket.send('{"type":"nonsense"}');
@@ -330,6 +350,7 @@ withRedis('two routers and two market instances behind one Redis', () => {
         DATABASE_POOL_MAX: '3',
         DATABASE_URL: shared.databaseUrl,
         REDIS_URL: redis.url,
+        REDIS_PREFIX: shared.redisPrefix,
         MARKET_PORT: String(port),
         ROUTER_PORT: String(port),
         ...env,

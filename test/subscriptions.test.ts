@@ -391,6 +391,7 @@ async function startExtraMarket(): Promise<string> {
       SEED_DEMO: 'false',
       DATABASE_POOL_MAX: '3',
       DATABASE_URL: isolated.databaseUrl,
+      REDIS_PREFIX: isolated.redisPrefix,
       MARKET_PORT: String(port),
       MARKET_FEED: 'simulator',
     },

@@ -34,6 +34,10 @@ export function loadRouterConfig(env: Environment = process.env) {
       PERSISTED_OPERATIONS: z.enum(['allow-all', 'safelist', 'log-only']).optional(),
       PERSISTED_MANIFEST_PATH: z.string().default('persisted-queries/manifest.json'),
       REDIS_URL: envUrl(),
+      REDIS_PREFIX: z
+        .string()
+        .regex(/^[\w:.-]*$/, 'letters, digits and : . _ - only')
+        .default('moneta:'),
       RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
       RESPONSE_CACHE_MAX_MB: envInt(64, 1),
     },

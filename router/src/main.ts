@@ -71,7 +71,7 @@ try {
   shutdown.add('manifest watch', () => manifest.close());
   const registrations = createCache({
     redisUrl: config.REDIS_URL,
-    prefix: 'moneta:router:',
+    prefix: `${config.REDIS_PREFIX}router:`,
     logger,
   });
   shutdown.add('registrations', () => registrations.close());
@@ -83,6 +83,7 @@ try {
       logger,
       maxBytes: config.RESPONSE_CACHE_MAX_MB * 1024 * 1024,
       sharedTypes: cachePolicy.publicTypes,
+      prefix: `${config.REDIS_PREFIX}rc:`,
     });
     shutdown.add('response cache', () => store.close());
     const follower = followEntityEvents({

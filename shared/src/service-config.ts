@@ -14,6 +14,11 @@ export const subgraphEnvironment = {
   DATABASE_URL: envUrl(),
   DATABASE_REPLICA_URL: envUrl(),
   REDIS_URL: envUrl(),
+  // Starts every Redis key and channel, so that deployments (or test stacks) can share a Redis.
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]*$/, 'letters, digits and : . _ - only')
+    .default('moneta:'),
   DATABASE_POOL_MIN: envInt(0),
   DATABASE_POOL_MAX: envInt(10, 1),
   DATA_DIR: z.string().default('.data'),

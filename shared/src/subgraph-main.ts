@@ -100,7 +100,11 @@ export async function runSubgraph<Config extends BaseConfig>(
       logger.info('demo data seeded');
     }
 
-    const events = createEventBus({ redisUrl: config.REDIS_URL, logger });
+    const events = createEventBus({
+      redisUrl: config.REDIS_URL,
+      prefix: config.REDIS_PREFIX,
+      logger,
+    });
     shutdown.add('event bus', () => events.close());
     const entityEvents = createEntityEventStream({
       events,

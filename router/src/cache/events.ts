@@ -14,6 +14,8 @@ export interface EntityEventsOptions {
   store: ResponseStore;
   metrics?: RouterMetrics;
   logger: Logger;
+  /** A stream silent this long is dropped and reconnected (with a purge). Default 45 s. */
+  idleTimeoutMs?: number;
 }
 
 const ROUTER_IDENTITY = { userId: 'router', service: 'router' } as const;
@@ -25,6 +27,7 @@ const ROUTER_IDENTITY = { userId: 'router', service: 'router' } as const;
  */
 export function followEntityEvents(options: EntityEventsOptions): { close(): void } {
   const { store, metrics, logger } = options;
+  const idleMs = options.idleTimeoutMs ?? 45_000;
   const log = logger.child({ component: 'entity-events' });
   const controller = new AbortController();
 
@@ -62,7 +65,22 @@ export function followEntityEvents(options: EntityEventsOptions): { close(): voi
     let buffered = '';
     const reader = body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      // Subgraphs send a heartbeat every 15 s: a stream silent for longer is half-open (a
+      // peer gone without a FIN), and waiting on it would miss invalidations unnoticed.
+      let timer: NodeJS.Timeout | undefined;
+      const silent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('event stream went silent')), idleMs);
+      });
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await Promise.race([reader.read(), silent]);
+      } catch (error) {
+        void reader.cancel().catch(() => undefined);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+      const { done, value } = chunk;
       if (done) return;
       buffered += decoder.decode(value, { stream: true });
       let end: number;

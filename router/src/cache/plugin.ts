@@ -192,15 +192,20 @@ export function createResponseCaching(options: ResponseCachingOptions): {
           cache: {
             get: (key) => store.get(key),
             invalidate: (entities) => store.invalidate(entities),
-            // Waiters of a single flight take the answer from the one who computed it, at once
-            // and without a round trip to the store.
+            // Waiters of a single flight take the answer from the one who computed it, without
+            // another read of the store, but only once the store has taken it: an answer it
+            // refuses was computed from data that changed meanwhile (say, the waiter's own
+            // trade), and the waiters then compute their own.
             async set(key, data, entities, ttl) {
               const flight = flights.get(key);
-              landed(key, data);
+              // Taken now: the response may go out (and end the flight) before the store answers.
+              const release = releases.get(key);
+              releases.delete(key);
+              let stored = false;
               try {
-                await store.set(key, data, entities, ttl);
+                stored = await store.put(key, data, entities, ttl);
               } finally {
-                // Until the store has it, late arrivals take the answer from the flight too.
+                release?.(stored ? data : undefined);
                 if (flight && flights.get(key) === flight) flights.delete(key);
               }
             },
@@ -320,9 +325,11 @@ export function createResponseCaching(options: ResponseCachingOptions): {
       response.headers.set('x-cache', state.outcome);
       if (request.method !== 'GET') return;
 
-      for (const [name, value] of Object.entries(cacheHeaders(state.cacheClass, state.etag))) {
-        response.headers.set(name, value);
-      }
+      // Only a good answer has an ETag; an error must not be kept by browsers or CDNs.
+      const headers = state.etag
+        ? cacheHeaders(state.cacheClass, state.etag)
+        : { 'cache-control': 'no-store' };
+      for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
     },
   };
 

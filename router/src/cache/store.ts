@@ -28,6 +28,16 @@ export interface ResponseStore extends Cache {
   purge(reason: string): Promise<void>;
   /** Marks the moment a computation for `key` started, for the stale-write guard. */
   computing(key: string): void;
+  /**
+   * `set`, telling whether the answer was stored: false when it was computed from data that
+   * changed meanwhile (or the store is unavailable), and must not be handed to anyone else.
+   */
+  put(
+    key: string,
+    data: ExecutionResult,
+    entities: Iterable<CacheEntityRecord>,
+    ttl: number,
+  ): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,11 +54,12 @@ export interface ResponseStoreOptions {
    * unset, every invalidation does.
    */
   sharedTypes?: readonly string[];
+  /** Starts every Redis key of the cache. Default `moneta:rc:`. */
+  prefix?: string;
   /** Called for each entity invalidated; the plugin counts them per operation. */
   onInvalidate?: (entity: CacheEntityRecord) => void;
 }
 
-const PREFIX = 'moneta:rc:';
 /** Keys of answers that are the same for every user start with this; the plugin makes them. */
 export const SHARED_KEY_PREFIX = 'shared:';
 /** Longest a computation may take and still be guarded; beyond it the guard forgets. */
@@ -85,11 +96,31 @@ function entityKey(entity: CacheEntityRecord): string {
  */
 class InvalidationClock {
   private readonly invalidatedAt = new Map<string, number>();
-  private readonly startedAt = new Map<string, number>();
+  // Starts of computations not stored yet, per key, oldest first. One that never stores (its
+  // answer had errors) is forgotten with its key after the guard window.
+  private readonly starts = new LRUCache<string, number[]>({
+    max: 100_000,
+    ttl: GUARD_WINDOW_MS,
+  });
   private everythingAt = 0;
 
   started(key: string): void {
-    this.startedAt.set(key, Date.now());
+    const starts = this.starts.get(key) ?? [];
+    starts.push(Date.now());
+    this.starts.set(key, starts);
+  }
+
+  /**
+   * The start an answer for `key` is judged by, forgetting one. With several computations of a
+   * key in flight it is the oldest, and the latest is forgotten: no answer is then judged by a
+   * start later than its own. Unknown (forgotten) starts count as a guard window ago.
+   */
+  takeStart(key: string): number {
+    const starts = this.starts.get(key);
+    const oldest = starts?.[0] ?? Date.now() - GUARD_WINDOW_MS;
+    starts?.pop();
+    if (starts?.length === 0) this.starts.delete(key);
+    return oldest;
   }
 
   invalidated(entities: Iterable<string>): void {
@@ -102,11 +133,8 @@ class InvalidationClock {
     this.everythingAt = Date.now();
   }
 
-  /** Whether an answer for `key` showing `entities` is still current; forgets the start. */
-  stillCurrent(key: string, entities: Iterable<string>): boolean {
-    const started = this.startedAt.get(key);
-    this.startedAt.delete(key);
-    if (started === undefined) return true;
+  /** Whether an answer computed since `started` and showing `entities` is still current. */
+  currentSince(started: number, entities: Iterable<string>): boolean {
     if (this.everythingAt >= started) return false;
     for (const entity of entities) {
       const at = this.invalidatedAt.get(entity);
@@ -118,9 +146,6 @@ class InvalidationClock {
   private prune(now: number): void {
     for (const [entity, at] of this.invalidatedAt) {
       if (now - at > GUARD_WINDOW_MS) this.invalidatedAt.delete(entity);
-    }
-    for (const [key, at] of this.startedAt) {
-      if (now - at > GUARD_WINDOW_MS) this.startedAt.delete(key);
     }
   }
 }
@@ -158,8 +183,11 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
       return answers.get(key);
     },
     async set(key, data, entities, ttl) {
+      await this.put(key, data, entities, ttl);
+    },
+    async put(key, data, entities, ttl) {
       const names = [...entities].map(entityKey);
-      if (!clock.stillCurrent(key, names)) return;
+      if (!clock.currentSince(clock.takeStart(key), names)) return false;
       const text = JSON.stringify(data);
       answers.set(key, { result: data, text, etag: etagOf(text), size: text.length }, { ttl });
       entitiesOf.set(key, names);
@@ -168,6 +196,7 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
         if (!keys) byEntity.set(name, (keys = new Set()));
         keys.add(key);
       }
+      return true;
     },
     async invalidate(entities) {
       const names = [...entities].map((entity) => {
@@ -190,16 +219,53 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
   };
 }
 
-/** Deletes every answer indexed under the given entity sets, and the sets themselves. */
+/**
+ * Deletes every answer indexed under the given entities, and their index sets, and notes in
+ * Redis when each entity changed (Redis's clock, kept for the guard window), so that every
+ * router's `STORE_SCRIPT` refuses answers computed from before the change.
+ * KEYS: index sets, then change marks, of the same entities. ARGV: the guard window in ms.
+ */
 const INVALIDATE_SCRIPT = `
-for _, set in ipairs(KEYS) do
-  local keys = redis.call('SMEMBERS', set)
+local count = #KEYS / 2
+local now = redis.call('TIME')
+local ms = now[1] * 1000 + math.floor(now[2] / 1000)
+for n = 1, count do
+  local keys = redis.call('SMEMBERS', KEYS[n])
   for i = 1, #keys, 500 do
     redis.call('UNLINK', unpack(keys, i, math.min(i + 499, #keys)))
   end
-  redis.call('UNLINK', set)
+  redis.call('UNLINK', KEYS[n])
+  redis.call('SET', KEYS[count + n], ms, 'PX', ARGV[1])
 end
-return #KEYS`;
+return count`;
+
+/**
+ * Stores an answer unless one of its entities changed since the computation began, checked
+ * and written in one step so no invalidation from any router can fall between the two.
+ * KEYS: the answer, then the entities' change marks, then their index sets.
+ * ARGV: the start in ms (already lowered by the clock margin), the value, the TTL in ms.
+ */
+const STORE_SCRIPT = `
+local count = (#KEYS - 1) / 2
+local started = tonumber(ARGV[1])
+for n = 1, count do
+  local changed = redis.call('GET', KEYS[1 + n])
+  if changed and tonumber(changed) >= started then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+for n = 1, count do
+  local set = KEYS[1 + count + n]
+  redis.call('SADD', set, KEYS[1])
+  redis.call('PEXPIRE', set, ARGV[3], 'GT')
+  redis.call('PEXPIRE', set, ARGV[3], 'NX')
+end
+return 1`;
+
+/**
+ * How far a router's clock may be ahead of Redis's before the guard could pass a stale answer:
+ * starts are moved back by this much, which only ever refuses more.
+ */
+const CLOCK_MARGIN_MS = 250;
 
 function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
   const log = options.logger.child({ component: 'response-cache' });
@@ -212,23 +278,51 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
     commandTimeout: 500,
     enableOfflineQueue: false,
   });
-  let healthy = true;
+  // Answers are read and stored only while healthy: connected, with nothing missed since the
+  // last purge.
+  let healthy = false;
   let missedInvalidation = false;
+  let recovering: Promise<void> | undefined;
 
-  redis.on('error', (error) => {
-    if (healthy) log.warn({ err: error }, 'response cache unavailable; answering uncached');
+  let closing = false;
+
+  function unhealthy(reason: string, error?: unknown): void {
+    if (healthy && !closing)
+      log.warn({ err: error, reason }, 'response cache unavailable; answering uncached');
     healthy = false;
-  });
-  redis.on('ready', () => {
-    if (healthy) return;
-    healthy = true;
-    log.info('response cache available again');
-    // Invalidations sent while Redis was away never arrived: what it holds may be stale.
-    if (missedInvalidation) void store.purge('invalidations missed while Redis was away');
-  });
+  }
 
-  const answerKey = (key: string) => `${PREFIX}r:${key}`;
-  const setKey = (entity: string) => `${PREFIX}e:${entity}`;
+  /** Back to healthy once connected and, if anything was missed, purged; retried each second. */
+  function recover(): void {
+    recovering ??= (async () => {
+      while (redis.status === 'ready') {
+        if (missedInvalidation) await store.purge('invalidations were missed');
+        if (!missedInvalidation) {
+          healthy = true;
+          log.info('response cache available');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+      }
+    })().finally(() => (recovering = undefined));
+  }
+
+  redis.on('error', (error) => unhealthy('error', error));
+  redis.on('close', () => unhealthy('connection closed'));
+  redis.on('ready', () => recover());
+
+  const keyPrefix = options.prefix ?? 'moneta:rc:';
+  const markPrefix = `${keyPrefix}i:`;
+  const answerKey = (key: string) => `${keyPrefix}r:${key}`;
+  const setKey = (entity: string) => `${keyPrefix}e:${entity}`;
+  const markKey = (entity: string) => `${markPrefix}${entity}`;
+  redis.defineCommand('storeAnswer', { lua: STORE_SCRIPT });
+  redis.defineCommand('invalidateAnswers', { lua: INVALIDATE_SCRIPT });
+  // Both take the number of keys first, then the keys, then their arguments.
+  const scripts = redis as unknown as Record<
+    'storeAnswer' | 'invalidateAnswers',
+    (...args: (string | number)[]) => Promise<unknown>
+  >;
 
   // Near copies of shared answers (market screens, read by everyone at once) spare a Redis
   // round trip per hit. Private answers always come from Redis: another router may have just
@@ -285,30 +379,38 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
       return answer;
     },
     async set(key, data, entities, ttl) {
+      await store.put(key, data, entities, ttl);
+    },
+    async put(key, data, entities, ttl) {
       const names = [...entities].map(entityKey);
-      if (!healthy || !clock.stillCurrent(key, names)) return;
+      const started = clock.takeStart(key);
+      if (!healthy || !clock.currentSince(started, names)) return false;
+
       const ttlMs = Math.max(1, Math.round(ttl));
       const setAt = generation;
-      const pipeline = redis.multi();
       const text = JSON.stringify(data);
       const etag = etagOf(text);
-      const stored = `${Date.now() + ttlMs} ${etag}\n${text}`;
-      pipeline.set(answerKey(key), stored, 'PX', ttlMs);
-      for (const name of names) {
-        pipeline.sadd(setKey(name), answerKey(key));
-        // An index set lives as long as its longest-lived answer.
-        pipeline.pexpire(setKey(name), ttlMs, 'GT');
-        pipeline.pexpire(setKey(name), ttlMs, 'NX');
-      }
+      let stored: unknown;
       try {
-        await pipeline.exec();
+        stored = await scripts.storeAnswer(
+          1 + 2 * names.length,
+          answerKey(key),
+          ...names.map(markKey),
+          ...names.map(setKey),
+          started - CLOCK_MARGIN_MS,
+          `${Date.now() + ttlMs} ${etag}\n${text}`,
+          ttlMs,
+        );
       } catch (error) {
         log.debug({ err: error }, 'answer not cached: Redis unavailable');
-        return;
+        return false;
       }
+      if (stored !== 1) return false;
+
       if (key.startsWith(SHARED_KEY_PREFIX) && setAt === generation) {
         near.set(key, { result: data, text, etag }, { ttl: ttlMs });
       }
+      return true;
     },
     async invalidate(entities) {
       const names = [...entities].map((entity) => {
@@ -319,36 +421,46 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
       if (names.length === 0) return;
       if (names.some(mayBeShared)) dropNearCopies();
       try {
-        if (!healthy) throw new Error('Redis unavailable');
-        await redis.eval(INVALIDATE_SCRIPT, names.length, ...names.map(setKey));
-      } catch (error) {
-        missedInvalidation = true;
-        log.warn(
-          { err: error, entities: names },
-          'invalidation missed; purging when Redis is back',
+        if (redis.status !== 'ready') throw new Error('Redis unavailable');
+        await scripts.invalidateAnswers(
+          2 * names.length,
+          ...names.map(setKey),
+          ...names.map(markKey),
+          GUARD_WINDOW_MS,
         );
+      } catch (error) {
+        // What Redis holds may now be stale: nothing is read from it until it has been purged.
+        missedInvalidation = true;
+        unhealthy('an invalidation failed', error);
+        log.warn({ err: error, entities: names }, 'invalidation missed; purging before reuse');
+        recover();
       }
     },
     async purge(reason) {
       clock.purged();
       dropNearCopies();
       try {
-        if (!healthy) throw new Error('Redis unavailable');
+        if (redis.status !== 'ready') throw new Error('Redis unavailable');
         let cursor = '0';
         do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-          if (keys.length > 0) await redis.unlink(...keys);
+          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+          // Change marks stay: answers computed before those changes must still be refused.
+          const doomed = keys.filter((key) => !key.startsWith(markPrefix));
+          if (doomed.length > 0) await redis.unlink(...doomed);
           cursor = next;
         } while (cursor !== '0');
         missedInvalidation = false;
         log.info({ reason }, 'response cache purged');
       } catch (error) {
         missedInvalidation = true;
-        log.warn({ err: error, reason }, 'purge failed; retried when Redis is back');
+        unhealthy('a purge failed', error);
+        log.warn({ err: error, reason }, 'purge failed; retried before reuse');
+        recover();
       }
     },
     computing: (key) => clock.started(key),
     async close() {
+      closing = true;
       near.clear();
       if (redis.status === 'end') return;
       const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));

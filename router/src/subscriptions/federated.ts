@@ -60,6 +60,8 @@ export interface FederatedSubscriptionsOptions {
   metrics?: RouterMetrics;
   /** Events a subscriber may leave undelivered before it is dropped. Default 256. */
   maxPending?: number;
+  /** Upstream events a shared subscription holds while earlier ones complete. Default 256. */
+  maxBacklog?: number;
 }
 
 /** Context a subscription's transport supplies: how to drop a consumer that cannot keep up. */
@@ -86,6 +88,7 @@ interface PlannedSubscription {
 export function createFederatedSubscriptions(options: FederatedSubscriptionsOptions) {
   const { gateway, upstream, policy, metrics } = options;
   const maxPending = options.maxPending ?? 256;
+  const maxBacklog = options.maxBacklog ?? 256;
   const log = options.logger.child({ component: 'subscriptions' });
   const internals = gateway as unknown as GatewayInternals;
   const planned = new WeakMap<DocumentNode, Map<string, PlannedSubscription>>();
@@ -182,6 +185,7 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
     private token: string | undefined;
     private refresh: NodeJS.Timeout | undefined;
     private queue: Promise<void> = Promise.resolve();
+    private backlog = 0;
     private stopped = false;
 
     constructor(
@@ -223,7 +227,18 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
         },
         {
           next: (event) => {
-            this.queue = this.queue.then(() => this.deliver(event as ExecutionResult));
+            // Events wait while earlier ones are being completed through the plan; when the
+            // subgraphs that complete them fall this far behind, the stream ends with an error
+            // rather than holding ever more events (clients subscribe again).
+            if (this.backlog >= maxBacklog) {
+              this.queue = this.queue.then(() => this.fail(new Error('fell behind upstream')));
+              this.stopUpstreamNow();
+              return;
+            }
+            this.backlog += 1;
+            this.queue = this.queue
+              .then(() => this.deliver(event as ExecutionResult))
+              .finally(() => (this.backlog -= 1));
           },
           error: (error) => {
             this.queue = this.queue.then(() => this.fail(error));
@@ -309,15 +324,19 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
       this.stop();
     }
 
-    private stop(): void {
-      this.stopped = true;
+    private stopUpstreamNow(): void {
       if (hubs.get(this.key) === this) hubs.delete(this.key);
-      if (this.refresh) clearInterval(this.refresh);
       if (this.stopUpstream) {
         this.stopUpstream();
         this.stopUpstream = undefined;
         metrics?.upstreamSubscriptions.dec();
       }
+    }
+
+    stop(): void {
+      this.stopped = true;
+      if (this.refresh) clearInterval(this.refresh);
+      this.stopUpstreamNow();
       for (const subscriber of this.subscribers) subscriber.end();
       metrics?.clientSubscriptions.dec(this.subscribers.size);
       this.subscribers.clear();
@@ -348,10 +367,28 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
       const existing = hubs.get(key);
       if (existing) return existing.attach(transport);
 
-      const hub = new Hub(key, planned, variables, operationName ?? null, args.document, context);
+      // Public data is the same for everyone: the rest of its plan runs as no one in
+      // particular, not as whoever happened to subscribe first.
+      const hubContext =
+        planned.scope === 'private' ? context : { ...context, identity: undefined };
+      const hub = new Hub(
+        key,
+        planned,
+        variables,
+        operationName ?? null,
+        args.document,
+        hubContext,
+      );
       hubs.set(key, hub);
       const subscriber = hub.attach(transport);
-      await hub.start();
+      try {
+        await hub.start();
+      } catch (error) {
+        // Nobody may attach to a hub that never reached its subgraph.
+        hub.stop();
+        log.warn({ err: error }, 'an upstream subscription could not start');
+        return { errors: [new GraphQLError('The subscription could not be started.')] };
+      }
       return subscriber;
     },
 

@@ -4,6 +4,7 @@ import type { GetEnvelopedFn } from '@envelop/core';
 import { CloseCode } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { decodeJwt } from 'jose';
 import { WebSocketServer } from 'ws';
 import type { Identity, Logger } from '#shared';
 import type { RouterContext } from '../context.js';
@@ -30,9 +31,34 @@ export interface RouterSubscriptionsOptions {
   keepAliveMs?: number;
 }
 
-type ConnectionState = Record<PropertyKey, unknown> & { identity?: Identity };
+type ConnectionState = Record<PropertyKey, unknown> & {
+  identity?: Identity;
+  /** When the connection's token expires, in epoch ms. */
+  expiresAt?: number;
+};
 
 type RouterExtra = Extra & ConnectionState;
+
+/** Longest delay a Node timer takes; later expiries are checked on each subscribe only. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A signed-in connection lasts as long as its token: when the token expires the socket is
+ * closed with 4403, which graphql-ws clients retry, with a fresh token from `connectionParams`.
+ * Without it, a socket would keep a user's private streams open long after sign-out.
+ */
+function closeWhenExpired(extra: RouterExtra, header: string): void {
+  const exp = decodeJwt(header.replace(/^Bearer\s+/i, '')).exp;
+  if (typeof exp !== 'number') return;
+  extra.expiresAt = exp * 1_000;
+  const delayMs = extra.expiresAt - Date.now();
+  if (delayMs > MAX_TIMER_MS) return;
+  const timer = setTimeout(() => {
+    extra.socket.close(CloseCode.Forbidden, 'The token has expired');
+  }, delayMs);
+  timer.unref();
+  extra.socket.once('close', () => clearTimeout(timer));
+}
 
 function coded(message: string, code: string) {
   return new GraphQLError(message, { extensions: { code } });
@@ -86,13 +112,14 @@ export function attachRouterSubscriptions(options: RouterSubscriptionsOptions) {
     {
       async onConnect(ctx) {
         const header = ctx.connectionParams?.authorization;
+        const extra = ctx.extra as RouterExtra;
         try {
-          const identity = await options.authenticate(typeof header === 'string' ? header : null);
-          (ctx.extra as RouterExtra).identity = identity;
-          return true;
+          extra.identity = await options.authenticate(typeof header === 'string' ? header : null);
         } catch {
           return false;
         }
+        if (extra.identity) closeWhenExpired(extra, header as string);
+        return true;
       },
 
       async onSubscribe(ctx, _id, payload) {
@@ -116,6 +143,9 @@ export function attachRouterSubscriptions(options: RouterSubscriptionsOptions) {
         const errors = validate(schema, document);
         if (errors.length > 0) return [...errors];
 
+        if (extra.expiresAt !== undefined && Date.now() >= extra.expiresAt) {
+          return [coded('The token has expired; connect again with a new one.', 'UNAUTHENTICATED')];
+        }
         const identity = extra.identity;
         const requestId = randomUUID();
         const transport: SubscriberTransport = {

@@ -35,6 +35,7 @@ await runSubgraph({
       marketUrl: config.MARKET_URL,
       events,
       redisUrl: config.REDIS_URL,
+      redisPrefix: config.REDIS_PREFIX,
       performanceTtlSeconds: config.PERFORMANCE_CACHE_TTL_SECONDS,
     });
   },

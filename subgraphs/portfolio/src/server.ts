@@ -39,6 +39,8 @@ export interface PortfolioServerOptions {
   identitySecret: string;
   marketUrl: string;
   redisUrl?: string | undefined;
+  /** Starts every Redis key. Default `moneta:`. */
+  redisPrefix?: string;
   performanceTtlSeconds?: number;
   port: number;
   host?: string;
@@ -50,7 +52,11 @@ export async function startPortfolioServer(options: PortfolioServerOptions): Pro
   const verifyIdentity = createIdentityVerifier(identitySecret);
   const market = createGraphQLClient({ url: marketUrl, service: 'market' });
   const fxRates = createFxRates(market);
-  const cache = createCache({ redisUrl: options.redisUrl, prefix: 'moneta:portfolio:', logger });
+  const cache = createCache({
+    redisUrl: options.redisUrl,
+    prefix: `${options.redisPrefix ?? 'moneta:'}portfolio:`,
+    logger,
+  });
   const performance = createPerformanceService({
     db,
     market,
