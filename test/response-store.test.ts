@@ -31,12 +31,25 @@ describe('the stale-write guard, in process', () => {
     store.computing(key);
 
     // The later computation stores first; neither may put the pre-change answer back.
-    expect(await store.put(key, answer('100.00'), [portfolio('p1')], 30_000)).toBe(false);
-    expect(await store.put(key, answer('100.00'), [portfolio('p1')], 30_000)).toBe(false);
+    expect(await store.put(key, answer('100.00'), [portfolio('p1')], 30_000)).toBe('stale');
+    expect(await store.put(key, answer('100.00'), [portfolio('p1')], 30_000)).toBe('stale');
     expect(await store.lookup(key)).toBeUndefined();
 
-    expect(await compute(store, key, '90.00')).toBe(true);
+    expect(await compute(store, key, '90.00')).toBe('stored');
     expect((await store.lookup(key))?.result).toEqual(answer('90.00'));
+    await store.close();
+  });
+
+  it('forgets a computation that ended in errors, so the key is cached again', async () => {
+    const store = createResponseStore({ logger });
+    const key = freshKey();
+
+    store.computing(key);
+    store.abandon(key);
+    await store.purge('a stream reconnected');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    expect(await compute(store, key, '80.00')).toBe('stored');
     await store.close();
   });
 });
@@ -52,7 +65,7 @@ withRedis('the Redis store shared by two routers', () => {
   const ready = async (store: ResponseStore) =>
     waitFor(
       'the store to connect',
-      async () => ((await compute(store, freshKey(), '1')) ? true : undefined),
+      async () => ((await compute(store, freshKey(), '1')) === 'stored' ? true : undefined),
       10_000,
     );
 
@@ -76,13 +89,13 @@ withRedis('the Redis store shared by two routers', () => {
 
     one.computing(key);
     await two.invalidate([portfolio('p2')]);
-    expect(await one.put(key, answer('100.00'), [portfolio('p2')], 30_000)).toBe(false);
+    expect(await one.put(key, answer('100.00'), [portfolio('p2')], 30_000)).toBe('stale');
     expect(await two.lookup(key)).toBeUndefined();
 
     // Starts count as a little earlier than they are (routers' clocks differ), so an answer
     // begun right after a change is refused too; one begun a moment later is stored.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await compute(one, key, '90.00', 'p2')).toBe(true);
+    expect(await compute(one, key, '90.00', 'p2')).toBe('stored');
     expect((await two.lookup(key))?.result).toEqual(answer('90.00'));
   });
 
@@ -90,7 +103,7 @@ withRedis('the Redis store shared by two routers', () => {
     const key = freshKey(SHARED_KEY_PREFIX);
     one.computing(key);
     const instrument = { typename: 'Instrument', id: 'i1' };
-    expect(await one.put(key, answer('1'), [instrument], 300)).toBe(true);
+    expect(await one.put(key, answer('1'), [instrument], 300)).toBe('stored');
     expect(await one.lookup(key)).toBeDefined();
 
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -101,7 +114,7 @@ withRedis('the Redis store shared by two routers', () => {
     const key = freshKey(SHARED_KEY_PREFIX);
     const instrument = { typename: 'Instrument', id: 'i2' };
     one.computing(key);
-    expect(await one.put(key, answer('1'), [instrument], 30_000)).toBe(true);
+    expect(await one.put(key, answer('1'), [instrument], 30_000)).toBe('stored');
     expect(await two.lookup(key)).toBeDefined();
 
     // Routers hear of shared entities' changes from subgraph events, each for itself.
@@ -112,7 +125,7 @@ withRedis('the Redis store shared by two routers', () => {
 
   it('reads nothing from Redis after a failed invalidation until it has purged', async () => {
     const key = freshKey();
-    expect(await compute(one, key, '100.00', 'p3')).toBe(true);
+    expect(await compute(one, key, '100.00', 'p3')).toBe('stored');
 
     // Writes stall past the command timeout while reads still work: the invalidation fails
     // with the pre-change answer still in Redis.
@@ -123,7 +136,7 @@ withRedis('the Redis store shared by two routers', () => {
 
     await waitFor(
       'the store to purge and recover',
-      async () => ((await compute(one, freshKey(), '1')) ? true : undefined),
+      async () => ((await compute(one, freshKey(), '1')) === 'stored' ? true : undefined),
       15_000,
     );
     expect(await admin.exists(`moneta:rc:r:${key}`)).toBe(0);

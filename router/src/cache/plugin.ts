@@ -18,7 +18,7 @@ import { persistedOperationOf } from '../persisted/plugin.js';
 import { classifyOperation, type CacheClass } from './classify.js';
 import { mutationEntities } from './entities.js';
 import type { CachePolicy } from './policy.js';
-import { etagOf, SHARED_KEY_PREFIX, type ResponseStore } from './store.js';
+import { etagOf, SHARED_KEY_PREFIX, type PutOutcome, type ResponseStore } from './store.js';
 
 export interface ResponseCachingOptions {
   store: ResponseStore;
@@ -193,19 +193,19 @@ export function createResponseCaching(options: ResponseCachingOptions): {
             get: (key) => store.get(key),
             invalidate: (entities) => store.invalidate(entities),
             // Waiters of a single flight take the answer from the one who computed it, without
-            // another read of the store, but only once the store has taken it: an answer it
-            // refuses was computed from data that changed meanwhile (say, the waiter's own
-            // trade), and the waiters then compute their own.
+            // another read of the store, but only once the store has judged it: an answer
+            // computed from data that changed meanwhile (say, the waiter's own trade) is not
+            // handed on, and the waiters compute their own.
             async set(key, data, entities, ttl) {
               const flight = flights.get(key);
               // Taken now: the response may go out (and end the flight) before the store answers.
               const release = releases.get(key);
               releases.delete(key);
-              let stored = false;
+              let outcome: PutOutcome = 'stale';
               try {
-                stored = await store.put(key, data, entities, ttl);
+                outcome = await store.put(key, data, entities, ttl);
               } finally {
-                release?.(stored ? data : undefined);
+                release?.(outcome === 'stale' ? undefined : data);
                 if (flight && flights.get(key) === flight) flights.delete(key);
               }
             },
@@ -322,6 +322,8 @@ export function createResponseCaching(options: ResponseCachingOptions): {
       const state = states.get(request);
       if (!state?.key) return;
       state.release?.();
+      // An answer with errors is never offered to the store: its computation ends here.
+      if (state.outcome === 'miss' && !state.etag) store.abandon(state.key);
       response.headers.set('x-cache', state.outcome);
       if (request.method !== 'GET') return;
 

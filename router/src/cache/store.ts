@@ -19,6 +19,8 @@ export interface StoredAnswer {
   readonly etag: string;
 }
 
+export type PutOutcome = 'stored' | 'current' | 'stale';
+
 export interface ResponseStore extends Cache {
   readonly kind: 'redis' | 'memory';
   get(key: string): Promise<ExecutionResult | undefined>;
@@ -28,16 +30,19 @@ export interface ResponseStore extends Cache {
   purge(reason: string): Promise<void>;
   /** Marks the moment a computation for `key` started, for the stale-write guard. */
   computing(key: string): void;
+  /** A computation marked with `computing` ended with nothing to store (errors). */
+  abandon(key: string): void;
   /**
-   * `set`, telling whether the answer was stored: false when it was computed from data that
-   * changed meanwhile (or the store is unavailable), and must not be handed to anyone else.
+   * `set`, telling what became of the answer: `stored`; `current` (not stored, the store being
+   * unavailable, but computed from current data); or `stale` (computed from data that changed
+   * meanwhile: it must not be handed to anyone else).
    */
   put(
     key: string,
     data: ExecutionResult,
     entities: Iterable<CacheEntityRecord>,
     ttl: number,
-  ): Promise<boolean>;
+  ): Promise<PutOutcome>;
   close(): Promise<void>;
 }
 
@@ -96,8 +101,8 @@ function entityKey(entity: CacheEntityRecord): string {
  */
 class InvalidationClock {
   private readonly invalidatedAt = new Map<string, number>();
-  // Starts of computations not stored yet, per key, oldest first. One that never stores (its
-  // answer had errors) is forgotten with its key after the guard window.
+  // Starts of computations not stored yet, per key, oldest first. Each ends with `takeStart`
+  // (stored or refused) or `abandon` (not storable); none counts beyond the guard window.
   private readonly starts = new LRUCache<string, number[]>({
     max: 100_000,
     ttl: GUARD_WINDOW_MS,
@@ -105,9 +110,17 @@ class InvalidationClock {
   private everythingAt = 0;
 
   started(key: string): void {
-    const starts = this.starts.get(key) ?? [];
-    starts.push(Date.now());
+    const now = Date.now();
+    const starts = (this.starts.get(key) ?? []).filter((at) => now - at < GUARD_WINDOW_MS);
+    starts.push(now);
     this.starts.set(key, starts);
+  }
+
+  /** A computation of `key` ended without an answer to store: the latest start is forgotten. */
+  abandon(key: string): void {
+    const starts = this.starts.get(key);
+    starts?.pop();
+    if (starts?.length === 0) this.starts.delete(key);
   }
 
   /**
@@ -116,10 +129,8 @@ class InvalidationClock {
    * start later than its own. Unknown (forgotten) starts count as a guard window ago.
    */
   takeStart(key: string): number {
-    const starts = this.starts.get(key);
-    const oldest = starts?.[0] ?? Date.now() - GUARD_WINDOW_MS;
-    starts?.pop();
-    if (starts?.length === 0) this.starts.delete(key);
+    const oldest = this.starts.get(key)?.[0] ?? Date.now() - GUARD_WINDOW_MS;
+    this.abandon(key);
     return oldest;
   }
 
@@ -187,7 +198,7 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
     },
     async put(key, data, entities, ttl) {
       const names = [...entities].map(entityKey);
-      if (!clock.currentSince(clock.takeStart(key), names)) return false;
+      if (!clock.currentSince(clock.takeStart(key), names)) return 'stale';
       const text = JSON.stringify(data);
       answers.set(key, { result: data, text, etag: etagOf(text), size: text.length }, { ttl });
       entitiesOf.set(key, names);
@@ -196,7 +207,7 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
         if (!keys) byEntity.set(name, (keys = new Set()));
         keys.add(key);
       }
-      return true;
+      return 'stored';
     },
     async invalidate(entities) {
       const names = [...entities].map((entity) => {
@@ -213,6 +224,7 @@ function memoryStore(options: ResponseStoreOptions): ResponseStore {
       answers.clear();
     },
     computing: (key) => clock.started(key),
+    abandon: (key) => clock.abandon(key),
     async close() {
       answers.clear();
     },
@@ -282,6 +294,8 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
   // last purge.
   let healthy = false;
   let missedInvalidation = false;
+  // Counts failed invalidations and purges: a purge clears the flag only if none failed meanwhile.
+  let failures = 0;
   let recovering: Promise<void> | undefined;
 
   let closing = false;
@@ -384,7 +398,8 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
     async put(key, data, entities, ttl) {
       const names = [...entities].map(entityKey);
       const started = clock.takeStart(key);
-      if (!healthy || !clock.currentSince(started, names)) return false;
+      if (!clock.currentSince(started, names)) return 'stale';
+      if (!healthy) return 'current';
 
       const ttlMs = Math.max(1, Math.round(ttl));
       const setAt = generation;
@@ -403,14 +418,14 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
         );
       } catch (error) {
         log.debug({ err: error }, 'answer not cached: Redis unavailable');
-        return false;
+        return 'current';
       }
-      if (stored !== 1) return false;
+      if (stored !== 1) return 'stale';
 
       if (key.startsWith(SHARED_KEY_PREFIX) && setAt === generation) {
         near.set(key, { result: data, text, etag }, { ttl: ttlMs });
       }
-      return true;
+      return 'stored';
     },
     async invalidate(entities) {
       const names = [...entities].map((entity) => {
@@ -430,6 +445,7 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
         );
       } catch (error) {
         // What Redis holds may now be stale: nothing is read from it until it has been purged.
+        failures += 1;
         missedInvalidation = true;
         unhealthy('an invalidation failed', error);
         log.warn({ err: error, entities: names }, 'invalidation missed; purging before reuse');
@@ -439,6 +455,7 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
     async purge(reason) {
       clock.purged();
       dropNearCopies();
+      const failuresBefore = failures;
       try {
         if (redis.status !== 'ready') throw new Error('Redis unavailable');
         let cursor = '0';
@@ -449,9 +466,10 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
           if (doomed.length > 0) await redis.unlink(...doomed);
           cursor = next;
         } while (cursor !== '0');
-        missedInvalidation = false;
+        missedInvalidation = failures !== failuresBefore;
         log.info({ reason }, 'response cache purged');
       } catch (error) {
+        failures += 1;
         missedInvalidation = true;
         unhealthy('a purge failed', error);
         log.warn({ err: error, reason }, 'purge failed; retried before reuse');
@@ -459,6 +477,7 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
       }
     },
     computing: (key) => clock.started(key),
+    abandon: (key) => clock.abandon(key),
     async close() {
       closing = true;
       near.clear();

@@ -213,7 +213,6 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
       const variables = Object.fromEntries(
         (primary.variableUsages ?? []).map((name) => [name, this.variables[name]]),
       );
-      metrics?.upstreamSubscriptions.inc();
       this.stopUpstream = upstream.subscribe(
         primary.serviceName,
         {
@@ -231,8 +230,8 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
             // subgraphs that complete them fall this far behind, the stream ends with an error
             // rather than holding ever more events (clients subscribe again).
             if (this.backlog >= maxBacklog) {
-              this.queue = this.queue.then(() => this.fail(new Error('fell behind upstream')));
-              this.stopUpstreamNow();
+              // At once, not behind the queue: the events queued are dropped with the clients.
+              this.fail(new Error('fell behind upstream'));
               return;
             }
             this.backlog += 1;
@@ -248,6 +247,7 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
           },
         },
       );
+      metrics?.upstreamSubscriptions.inc();
     }
 
     attach(transport: SubscriberTransport | undefined): Subscriber {
@@ -316,7 +316,7 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
       }
     }
 
-    private fail(error: unknown): void {
+    fail(error: unknown): void {
       const errors = Array.isArray(error)
         ? revive(error, this.planned.primary.serviceName)
         : [new GraphQLError('The subscription ended upstream.', { originalError: error as Error })];
@@ -384,8 +384,9 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
       try {
         await hub.start();
       } catch (error) {
-        // Nobody may attach to a hub that never reached its subgraph.
-        hub.stop();
+        // Nobody may attach to a hub that never reached its subgraph, and whoever attached
+        // while it was starting is told.
+        hub.fail(error);
         log.warn({ err: error }, 'an upstream subscription could not start');
         return { errors: [new GraphQLError('The subscription could not be started.')] };
       }

@@ -52,7 +52,8 @@ function closeWhenExpired(extra: RouterExtra, header: string): void {
   if (typeof exp !== 'number') return;
   extra.expiresAt = exp * 1_000;
   const delayMs = extra.expiresAt - Date.now();
-  if (delayMs > MAX_TIMER_MS) return;
+  // A socket that closed while its token was checked has nothing left to close.
+  if (delayMs > MAX_TIMER_MS || extra.socket.readyState !== extra.socket.OPEN) return;
   const timer = setTimeout(() => {
     extra.socket.close(CloseCode.Forbidden, 'The token has expired');
   }, delayMs);
