@@ -13,7 +13,7 @@ import { Recorder } from './metrics.js';
 import { verdict } from './objectives.js';
 import { isoDate, persistedBody, persistedSearch, textBody } from './operations.js';
 import { table } from './report-text.js';
-import { runPhase, type PlannedRequest } from './runner.js';
+import { httpRequestOf, runPhase, type PlannedRequest } from './runner.js';
 import { createSession, finishSession, log } from './session.js';
 import { killAll } from './stack.js';
 import { openTarget, type Target } from './target.js';
@@ -132,14 +132,9 @@ async function cellProblem(
   url: string,
   planned: PlannedRequest,
 ): Promise<string | undefined> {
-  const response =
-    planned.search !== undefined
-      ? await fetch(url + planned.search)
-      : await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: planned.body,
-        });
+  const target = new URL(url);
+  const { method, path, headers, body } = httpRequestOf(target, planned);
+  const response = await fetch(new URL(path, target), { method, headers, body });
   const text = await response.text();
   return response.status !== 200
     ? `status ${response.status}`

@@ -58,65 +58,53 @@ export function classifyGraphQL(status: number, body: string): string | undefine
   return `graphql ${code ?? 'error'}`;
 }
 
-function fixedRequest(url: URL, planned: PlannedRequest) {
-  const request =
-    planned.search !== undefined
-      ? { method: 'GET' as const, path: url.pathname + planned.search, headers: planned.headers }
-      : {
-          method: 'POST' as const,
-          path: url.pathname + url.search,
-          headers: { 'content-type': 'application/json', ...planned.headers },
-          body: planned.body,
-        };
-  return { operation: planned.operation, request };
+/** The HTTP request a planned one is sent as, against the target `url`. */
+export function httpRequestOf(url: URL, planned: PlannedRequest) {
+  if (planned.search !== undefined) {
+    return {
+      method: 'GET' as const,
+      path: url.pathname + planned.search,
+      headers: planned.headers,
+      body: undefined,
+    };
+  }
+  return {
+    method: 'POST' as const,
+    path: url.pathname + url.search,
+    headers: { 'content-type': 'application/json', ...planned.headers },
+    body: planned.body,
+  };
 }
 
 export async function runPhase(options: PhaseOptions): Promise<void> {
-  if (options.ratePerSecond)
+  if (options.ratePerSecond) {
     return runArrivals({ ...options, ratePerSecond: options.ratePerSecond });
+  }
   const classify = options.classify ?? ((_op, status, body) => classifyGraphQL(status, body));
   const url = new URL(options.url);
   let pending: { operation: string; error: string | undefined } | undefined;
-  const connections = options.connections;
 
   let finish: (error?: unknown) => void = () => {};
   const finished = new Promise<void>((resolve, reject) => {
     finish = (error) => (error ? reject(error) : resolve());
   });
-  const fixed = options.fixed ? fixedRequest(url, options.plan()) : undefined;
+  const fixed = options.fixed ? options.plan() : undefined;
   const instance = autocannon(
     {
       url: url.origin,
-      connections,
+      connections: options.connections,
       duration: options.durationSeconds ?? 10,
       amount: options.amount,
       timeout: options.timeoutSeconds ?? 10,
       // The body is parsed for GraphQL errors, so latencies of error answers count as well.
       requests: fixed
-        ? [fixed.request]
+        ? [httpRequestOf(url, fixed)]
         : [
             {
-              method: 'POST',
-              path: url.pathname,
               setupRequest: (request, context) => {
                 const planned = options.plan();
                 (context as RequestContext).operation = planned.operation;
-                if (planned.search !== undefined) {
-                  return {
-                    ...request,
-                    method: 'GET',
-                    path: url.pathname + planned.search,
-                    headers: planned.headers,
-                    body: undefined,
-                  };
-                }
-                return {
-                  ...request,
-                  method: 'POST',
-                  path: url.pathname + url.search,
-                  headers: { 'content-type': 'application/json', ...planned.headers },
-                  body: planned.body,
-                };
+                return { ...request, ...httpRequestOf(url, planned) };
               },
               onResponse: (status, body, context) => {
                 const operation = (context as RequestContext).operation ?? 'unknown';
@@ -176,14 +164,10 @@ async function runArrivals(options: PhaseOptions & { ratePerSecond: number }): P
 
   async function send(scheduledAt: number): Promise<void> {
     const planned = options.plan();
-    const get = planned.search !== undefined;
     let error: string | undefined;
     try {
       const answer = await pool.request({
-        method: get ? 'GET' : 'POST',
-        path: url.pathname + (get ? planned.search : url.search),
-        headers: get ? planned.headers : { 'content-type': 'application/json', ...planned.headers },
-        body: get ? undefined : planned.body,
+        ...httpRequestOf(url, planned),
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       });

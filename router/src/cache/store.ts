@@ -290,28 +290,35 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
     commandTimeout: 500,
     enableOfflineQueue: false,
   });
-  // Answers are read and stored only while healthy: connected, with nothing missed since the
-  // last purge.
+  // Answers are read and stored only while healthy: connected, and purged since the last
+  // failed invalidation or purge (a purge covers the failures counted before it began).
   let healthy = false;
-  let missedInvalidation = false;
-  // Counts failed invalidations and purges: a purge clears the flag only if none failed meanwhile.
   let failures = 0;
+  let purgedThrough = 0;
+  const missedSomething = () => failures > purgedThrough;
   let recovering: Promise<void> | undefined;
-
   let closing = false;
 
   function unhealthy(reason: string, error?: unknown): void {
-    if (healthy && !closing)
+    if (healthy && !closing) {
       log.warn({ err: error, reason }, 'response cache unavailable; answering uncached');
+    }
     healthy = false;
+  }
+
+  /** What Redis holds may be stale: nothing is read from it until a purge has succeeded. */
+  function missed(reason: string, error: unknown): void {
+    failures += 1;
+    unhealthy(reason, error);
+    recover();
   }
 
   /** Back to healthy once connected and, if anything was missed, purged; retried each second. */
   function recover(): void {
     recovering ??= (async () => {
       while (redis.status === 'ready') {
-        if (missedInvalidation) await store.purge('invalidations were missed');
-        if (!missedInvalidation) {
+        if (missedSomething()) await store.purge('invalidations were missed');
+        if (!missedSomething()) {
           healthy = true;
           log.info('response cache available');
           return;
@@ -444,12 +451,8 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
           GUARD_WINDOW_MS,
         );
       } catch (error) {
-        // What Redis holds may now be stale: nothing is read from it until it has been purged.
-        failures += 1;
-        missedInvalidation = true;
-        unhealthy('an invalidation failed', error);
         log.warn({ err: error, entities: names }, 'invalidation missed; purging before reuse');
-        recover();
+        missed('an invalidation failed', error);
       }
     },
     async purge(reason) {
@@ -466,14 +469,11 @@ function redisStore(url: string, options: ResponseStoreOptions): ResponseStore {
           if (doomed.length > 0) await redis.unlink(...doomed);
           cursor = next;
         } while (cursor !== '0');
-        missedInvalidation = failures !== failuresBefore;
+        purgedThrough = Math.max(purgedThrough, failuresBefore);
         log.info({ reason }, 'response cache purged');
       } catch (error) {
-        failures += 1;
-        missedInvalidation = true;
-        unhealthy('a purge failed', error);
         log.warn({ err: error, reason }, 'purge failed; retried before reuse');
-        recover();
+        missed('a purge failed', error);
       }
     },
     computing: (key) => clock.started(key),

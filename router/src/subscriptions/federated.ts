@@ -324,19 +324,15 @@ export function createFederatedSubscriptions(options: FederatedSubscriptionsOpti
       this.stop();
     }
 
-    private stopUpstreamNow(): void {
+    private stop(): void {
+      this.stopped = true;
       if (hubs.get(this.key) === this) hubs.delete(this.key);
+      if (this.refresh) clearInterval(this.refresh);
       if (this.stopUpstream) {
         this.stopUpstream();
         this.stopUpstream = undefined;
         metrics?.upstreamSubscriptions.dec();
       }
-    }
-
-    stop(): void {
-      this.stopped = true;
-      if (this.refresh) clearInterval(this.refresh);
-      this.stopUpstreamNow();
       for (const subscriber of this.subscribers) subscriber.end();
       metrics?.clientSubscriptions.dec(this.subscribers.size);
       this.subscribers.clear();
